@@ -1,0 +1,203 @@
+// Package value is the dynamically typed scalar that flows from a decoded
+// record through WHERE, GROUP BY and the aggregates into a result.
+//
+// Typing rules (documented for users in the README):
+//   - CSV and lines fields are Text. An empty unquoted CSV field is Null.
+//   - JSON Lines fields keep their JSON type: number -> Int or Float,
+//     string -> Text, true/false -> Bool, null or missing -> Null. An object
+//     or array is Text holding its compact JSON.
+//   - Text that parses as a number (strconv rules, e.g. "12", "-3.5e2") is
+//     used as that number by arithmetic, sum/avg and numeric comparisons.
+//
+// The zero Value is Null. Values are immutable and safe to share.
+package value
+
+import (
+	"math"
+	"strconv"
+	"strings"
+)
+
+// Kind is the runtime type of a Value.
+type Kind uint8
+
+const (
+	Null Kind = iota
+	Bool
+	Int
+	Float
+	Text
+)
+
+// String names the kind as error messages show it.
+func (k Kind) String() string {
+	switch k {
+	case Null:
+		return "null"
+	case Bool:
+		return "bool"
+	case Int:
+		return "int"
+	case Float:
+		return "float"
+	case Text:
+		return "text"
+	}
+	return "kind(" + strconv.Itoa(int(k)) + ")"
+}
+
+// Value is one scalar. Only the field matching Kind is meaningful.
+type Value struct {
+	Kind Kind
+	I    int64   // Int, and Bool (0 or 1)
+	F    float64 // Float
+	S    string  // Text
+}
+
+// NullValue is the SQL NULL.
+var NullValue = Value{}
+
+// FromInt returns an Int value.
+func FromInt(i int64) Value { return Value{Kind: Int, I: i} }
+
+// FromFloat returns a Float value.
+func FromFloat(f float64) Value { return Value{Kind: Float, F: f} }
+
+// FromText returns a Text value.
+func FromText(s string) Value { return Value{Kind: Text, S: s} }
+
+// FromBool returns a Bool value.
+func FromBool(b bool) Value {
+	if b {
+		return Value{Kind: Bool, I: 1}
+	}
+	return Value{Kind: Bool}
+}
+
+// IsNull reports whether v is NULL.
+func (v Value) IsNull() bool { return v.Kind == Null }
+
+// Number returns v as a number: Int values as (i, 0, true, true),
+// Float values and numeric Text as (0, f, false, true) or, when the text is an
+// integer that fits int64, as an Int. ok is false for Null, Bool and
+// non-numeric Text.
+func (v Value) Number() (n Value, ok bool) {
+	switch v.Kind {
+	case Int, Float:
+		return v, true
+	case Text:
+		return ParseNumber(v.S)
+	}
+	return NullValue, false
+}
+
+// ParseNumber parses s (surrounding spaces allowed) as an Int when it is a
+// base-10 integer that fits int64, else as a Float. ok is false when s is not
+// a number, or is NaN or Inf spelled out.
+func ParseNumber(s string) (Value, bool) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return NullValue, false
+	}
+	if i, err := strconv.ParseInt(s, 10, 64); err == nil {
+		return FromInt(i), true
+	}
+	c := s[0]
+	if c != '-' && c != '+' && c != '.' && (c < '0' || c > '9') {
+		return NullValue, false // rejects "NaN", "Inf", "infinity"
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
+		return NullValue, false
+	}
+	return FromFloat(f), true
+}
+
+// Float64 returns a numeric value as float64. It panics on non-numbers; call
+// Number first.
+func (v Value) Float64() float64 {
+	if v.Kind == Int {
+		return float64(v.I)
+	}
+	return v.F
+}
+
+// String renders v for output: NULL as "", floats in the shortest form that
+// round-trips, Bool as true/false.
+func (v Value) String() string {
+	switch v.Kind {
+	case Int:
+		return strconv.FormatInt(v.I, 10)
+	case Float:
+		return strconv.FormatFloat(v.F, 'g', -1, 64)
+	case Text:
+		return v.S
+	case Bool:
+		if v.I != 0 {
+			return "true"
+		}
+		return "false"
+	}
+	return ""
+}
+
+// Compare orders two non-null values with one total order, used by min, max,
+// ORDER BY and group keys: numbers (Int, Float and numeric Text compared by
+// numeric value) < Bool (false < true) < non-numeric Text (byte order).
+// Null sorts before everything. It returns -1, 0 or +1.
+func Compare(a, b Value) int {
+	ra, na := rank(a)
+	rb, nb := rank(b)
+	if ra != rb {
+		if ra < rb {
+			return -1
+		}
+		return 1
+	}
+	switch ra {
+	case 1:
+		return compareNumbers(na, nb)
+	case 2:
+		return cmpInt(a.I, b.I)
+	case 3:
+		return strings.Compare(a.S, b.S)
+	}
+	return 0
+}
+
+func rank(v Value) (int, Value) {
+	if v.Kind == Null {
+		return 0, v
+	}
+	if n, ok := v.Number(); ok {
+		return 1, n
+	}
+	if v.Kind == Bool {
+		return 2, v
+	}
+	return 3, v
+}
+
+func compareNumbers(a, b Value) int {
+	if a.Kind == Int && b.Kind == Int {
+		return cmpInt(a.I, b.I)
+	}
+	x, y := a.Float64(), b.Float64()
+	switch {
+	case x < y:
+		return -1
+	case x > y:
+		return 1
+	}
+	return 0
+}
+
+func cmpInt(a, b int64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
