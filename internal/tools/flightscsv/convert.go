@@ -33,6 +33,9 @@ type Options struct {
 	// Replicas is how many times the data rows are written (the CSV header
 	// is written once); 0 means 1.
 	Replicas int
+	// Every keeps only the rows whose 0-based input index is a multiple of
+	// Every (a systematic sample); 0 means 1, every row.
+	Every int64
 	// Format is the output encoding; the zero value is FormatCSV.
 	Format Format
 }
@@ -46,6 +49,9 @@ func (o Options) Validate() error {
 	if o.Replicas < 0 {
 		errs = append(errs, fmt.Errorf("replicas must be >= 1 (0 means 1), got %d", o.Replicas))
 	}
+	if o.Every < 0 {
+		errs = append(errs, fmt.Errorf("every must be >= 1 (0 means 1), got %d", o.Every))
+	}
 	if o.Format != FormatCSV && o.Format != FormatJSONL {
 		errs = append(errs, fmt.Errorf("unknown format %d", o.Format))
 	}
@@ -53,7 +59,7 @@ func (o Options) Validate() error {
 }
 
 // Convert writes the rows of f to w as described by opts and returns the
-// number of data rows written (input rows times replicas). It streams: memory
+// number of data rows written (selected input rows times replicas). It streams: memory
 // use is bounded by one batch of rows plus the page buffers of the reader,
 // whatever the output size. Errors from reading name the row group and row.
 func Convert(w io.Writer, f *parquet.File, opts Options) (int64, error) {
@@ -69,11 +75,11 @@ func Convert(w io.Writer, f *parquet.File, opts Options) (int64, error) {
 	if opts.Format == FormatCSV {
 		bw.WriteString(csvHeader())
 	}
-	replicas := max(opts.Replicas, 1)
 	var written int64
-	for r := 0; r < replicas; r++ {
-		n, err := writeRows(bw, f, enc, opts.Rows)
-		written += n
+	for r := range max(opts.Replicas, 1) {
+		p := pass{out: bw, enc: enc, limit: opts.Rows, every: max(opts.Every, 1)}
+		err := p.run(f)
+		written += p.written
 		if err != nil {
 			return written, fmt.Errorf("replica %d: %w", r+1, err)
 		}
@@ -84,52 +90,71 @@ func Convert(w io.Writer, f *parquet.File, opts Options) (int64, error) {
 	return written, nil
 }
 
-// writeRows encodes up to limit rows of f (0 = all) to bw.
-func writeRows(bw *bufio.Writer, f *parquet.File, enc *encoder, limit int64) (int64, error) {
-	var done int64
-	for g, rg := range f.RowGroups() {
-		n, err := writeRowGroup(bw, rg, enc, limit-done, limit == 0)
-		done += n
-		if err != nil {
-			return done, fmt.Errorf("row group %d, row %d of the file: %w", g, done, err)
-		}
-		if limit != 0 && done >= limit {
-			break
-		}
-	}
-	return done, nil
+// pass is one read of the file's rows, writing the selected ones.
+type pass struct {
+	out   *bufio.Writer
+	enc   *encoder
+	limit int64 // input rows to read; 0 = all
+	every int64 // write rows whose 0-based input index is a multiple of every
+	line  []byte
+
+	read, written int64
 }
 
-// writeRowGroup encodes the rows of rg, at most left of them unless all.
-func writeRowGroup(bw *bufio.Writer, rg parquet.RowGroup, enc *encoder, left int64, all bool) (int64, error) {
+// run reads the row groups of f in order until the limit.
+func (p *pass) run(f *parquet.File) error {
+	for g, rg := range f.RowGroups() {
+		if p.limit != 0 && p.read >= p.limit {
+			break
+		}
+		if err := p.rowGroup(rg); err != nil {
+			return fmt.Errorf("row group %d, near row %d of the file: %w", g, p.read, err)
+		}
+	}
+	return nil
+}
+
+// rowGroup reads the rows of rg in batches, up to the limit.
+func (p *pass) rowGroup(rg parquet.RowGroup) error {
 	rows := rg.Rows()
 	defer rows.Close()
 	buf := make([]parquet.Row, 1024)
-	var done int64
-	line := make([]byte, 0, 256)
-	for all || done < left {
+	for p.limit == 0 || p.read < p.limit {
 		batch := buf
-		if !all && int64(len(batch)) > left-done {
-			batch = batch[:left-done]
+		if p.limit != 0 && int64(len(batch)) > p.limit-p.read {
+			batch = batch[:p.limit-p.read]
 		}
-		n, err := rows.ReadRows(batch)
-		for _, row := range batch[:n] {
-			if line, err = enc.appendRow(line[:0], row); err != nil {
-				return done, err
-			}
-			if _, err := bw.Write(line); err != nil {
-				return done, fmt.Errorf("writing output: %w", err)
-			}
-			done++
+		n, readErr := rows.ReadRows(batch)
+		if err := p.writeBatch(batch[:n]); err != nil {
+			return err
 		}
-		if errors.Is(err, io.EOF) {
-			return done, nil
+		if errors.Is(readErr, io.EOF) {
+			return nil
 		}
-		if err != nil {
-			return done, fmt.Errorf("reading rows: %w", err)
+		if readErr != nil {
+			return fmt.Errorf("reading rows: %w", readErr)
 		}
 	}
-	return done, nil
+	return nil
+}
+
+func (p *pass) writeBatch(batch []parquet.Row) error {
+	for _, row := range batch {
+		keep := p.read%p.every == 0
+		p.read++
+		if !keep {
+			continue
+		}
+		var err error
+		if p.line, err = p.enc.appendRow(p.line[:0], row); err != nil {
+			return err
+		}
+		if _, err := p.out.Write(p.line); err != nil {
+			return fmt.Errorf("writing output: %w", err)
+		}
+		p.written++
+	}
+	return nil
 }
 
 // parquetSource is an opened Parquet file and the OS file behind it.

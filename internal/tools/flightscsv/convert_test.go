@@ -130,6 +130,14 @@ func fields(f flight) []string {
 	return s
 }
 
+func everyNth(flights []flight, n int) []flight {
+	var out []flight
+	for i := 0; i < len(flights); i += n {
+		out = append(out, flights[i])
+	}
+	return out
+}
+
 func expectedCSV(t *testing.T, flights []flight, replicas int) string {
 	var b strings.Builder
 	w := csv.NewWriter(&b)
@@ -183,6 +191,8 @@ func TestConvertCSV(t *testing.T) {
 		{"rows beyond the end", Options{Rows: 100}, all, 1},
 		{"3 replicas", Options{Replicas: 3}, all, 3},
 		{"first 2 twice", Options{Rows: 2, Replicas: 2}, all[:2], 2},
+		{"every 3rd", Options{Every: 3}, everyNth(all, 3), 1},
+		{"every 2nd of first 5, twice", Options{Rows: 5, Every: 2, Replicas: 2}, everyNth(all[:5], 2), 2},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var out bytes.Buffer
@@ -257,11 +267,11 @@ func TestConvertMissingColumn(t *testing.T) {
 }
 
 func TestOptionsValidateJoinsProblems(t *testing.T) {
-	err := Options{Rows: -1, Replicas: -2, Format: 9}.Validate()
+	err := Options{Rows: -1, Replicas: -2, Every: -3, Format: 9}.Validate()
 	if err == nil {
 		t.Fatal("want an error")
 	}
-	for _, want := range []string{"rows", "replicas", "format"} {
+	for _, want := range []string{"rows", "replicas", "every", "format"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q does not mention %s", err, want)
 		}

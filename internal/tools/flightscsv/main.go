@@ -3,7 +3,11 @@
 //
 // Usage:
 //
-//	flightscsv [-o FILE] [-rows N] [-replicas K] [-jsonl] [-schema] INPUT.parquet
+//	flightscsv [-o FILE] [-rows N] [-every N] [-replicas K] [-jsonl] [-schema] INPUT.parquet
+//
+// -rows limits the input rows read (from the first); -every then keeps the
+// rows at 0-based input index 0, N, 2N, ...; -replicas writes the selected
+// rows K times.
 //
 // The output has the columns date, delay, distance, origin, destination in
 // that order. CSV output has one header line, RFC 4180 quoting and LF line
@@ -35,6 +39,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	var opts Options
 	out := fs.String("o", "", "write to `FILE` (atomically) instead of stdout")
 	fs.Int64Var(&opts.Rows, "rows", 0, "convert only the first `N` rows (0 = all)")
+	fs.Int64Var(&opts.Every, "every", 1, "keep only every `N`th row (rows 0, N, 2N, ...)")
 	fs.IntVar(&opts.Replicas, "replicas", 1, "write the data rows `K` times (header once)")
 	jsonl := fs.Bool("jsonl", false, "write JSON Lines instead of CSV")
 	schema := fs.Bool("schema", false, "print the Parquet schema and row count, then exit")
