@@ -1,0 +1,15 @@
+package ledger
+
+import "time"
+
+// JobSummary describes one job's log for listings such as `baton jobs`.
+type JobSummary struct {
+	// JobID names the job.
+	JobID string `json:"jobId"`
+	// FirstTime and LastTime are the smallest and largest Entry.Time in the
+	// job's log (UTC); not the append order.
+	FirstTime time.Time `json:"firstTime"`
+	LastTime  time.Time `json:"lastTime"`
+	// Entries is the number of entries in the job's log.
+	Entries int `json:"entries"`
+}

@@ -1,0 +1,149 @@
+// Package sqlite is the embedded ledger: one SQLite database file (via the
+// pure-Go modernc.org/sqlite driver) holding the logs of all jobs.
+//
+// The file is opened in WAL mode with a busy timeout, and every transaction
+// begins IMMEDIATE, so many goroutines and several processes (a run writing
+// while `baton events JOB` reads) can use one file at once: readers never
+// block, writers queue for the write lock instead of failing with
+// SQLITE_BUSY. Within one process appends are also serialised by a mutex so
+// that the busy wait only happens across processes.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	_ "modernc.org/sqlite" // registers driver "sqlite"
+
+	"github.com/batonrun/baton/internal/ledger"
+)
+
+// Ledger is a ledger stored in one SQLite file. Safe for concurrent use by
+// many goroutines; several processes may open the same file.
+type Ledger struct {
+	db      *sql.DB
+	path    string
+	writeMu sync.Mutex
+}
+
+// Open opens or creates the database file at path, creating its parent
+// directory and the schema if needed. The path must not contain '?'.
+// Errors: invalid Options, an unusable path, or a database whose schema
+// version is newer than this package's.
+func Open(path string, o Options) (*Ledger, error) {
+	if err := o.Validate(); err != nil {
+		return nil, err
+	}
+	if path == "" || strings.ContainsRune(path, '?') {
+		return nil, fmt.Errorf("sqlite ledger: path %q is empty or contains '?'", path)
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return nil, fmt.Errorf("sqlite ledger: creating directory for %s: %w", path, err)
+	}
+	db, err := sql.Open("sqlite", dsn(path, o))
+	if err != nil {
+		return nil, fmt.Errorf("sqlite ledger: opening %s: %w", path, err)
+	}
+	if err := migrate(context.Background(), db); err != nil {
+		_ = db.Close()
+		return nil, fmt.Errorf("sqlite ledger: %s: %w", path, err)
+	}
+	return &Ledger{db: db, path: path}, nil
+}
+
+func dsn(path string, o Options) string {
+	q := url.Values{}
+	q.Set("_txlock", "immediate")
+	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", o.busyTimeout().Milliseconds()))
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "synchronous(NORMAL)")
+	return path + "?" + q.Encode()
+}
+
+// Path returns the database file's path as given to Open.
+func (l *Ledger) Path() string { return l.path }
+
+// Close closes the database. Entries appended before are durable.
+func (l *Ledger) Close() error { return l.db.Close() }
+
+// Append adds entries to jobID's log atomically in one transaction: all of
+// them or none. See ledger.Prepare for validation. If a key already exists
+// for the job, nothing is written and the error is *ledger.ConflictError
+// naming the existing keys (errors.Is ledger.ErrConflict). Seq is assigned in
+// argument order continuing the job's log (max(seq)+1), starting at 1.
+func (l *Ledger) Append(ctx context.Context, jobID string, entries ...ledger.Entry) error {
+	prepared, err := ledger.Prepare(jobID, entries)
+	if err != nil {
+		return err
+	}
+	l.writeMu.Lock()
+	defer l.writeMu.Unlock()
+	tx, err := l.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("sqlite ledger: job %s: begin: %w", jobID, err)
+	}
+	defer func() { _ = tx.Rollback() }()
+	if err := appendTx(ctx, tx, jobID, prepared); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("sqlite ledger: job %s: commit: %w", jobID, err)
+	}
+	return nil
+}
+
+func appendTx(ctx context.Context, tx *sql.Tx, jobID string, entries []ledger.Entry) error {
+	existing, err := existingKeys(ctx, tx, jobID, entries)
+	if err != nil {
+		return err
+	}
+	if len(existing) > 0 {
+		return &ledger.ConflictError{JobID: jobID, Keys: existing}
+	}
+	var last int64
+	err = tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) FROM entries WHERE job_id = ?`, jobID).Scan(&last)
+	if err != nil {
+		return fmt.Errorf("sqlite ledger: job %s: reading last seq: %w", jobID, err)
+	}
+	ins, err := tx.PrepareContext(ctx, `INSERT INTO entries (job_id, key, seq, detail_type, time, detail) VALUES (?, ?, ?, ?, ?, ?)`)
+	if err != nil {
+		return fmt.Errorf("sqlite ledger: job %s: preparing insert: %w", jobID, err)
+	}
+	defer ins.Close()
+	for i, e := range entries {
+		var detail any
+		if e.Detail != nil {
+			detail = []byte(e.Detail)
+		}
+		if _, err := ins.ExecContext(ctx, jobID, e.Key, last+int64(i)+1, e.DetailType, e.Time.Format(timeLayout), detail); err != nil {
+			return fmt.Errorf("sqlite ledger: job %s key %s: insert: %w", jobID, e.Key, err)
+		}
+	}
+	return nil
+}
+
+func existingKeys(ctx context.Context, tx *sql.Tx, jobID string, entries []ledger.Entry) ([]string, error) {
+	st, err := tx.PrepareContext(ctx, `SELECT 1 FROM entries WHERE job_id = ? AND key = ?`)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite ledger: job %s: preparing lookup: %w", jobID, err)
+	}
+	defer st.Close()
+	var found []string
+	for _, e := range entries {
+		var one int
+		switch err := st.QueryRowContext(ctx, jobID, e.Key).Scan(&one); {
+		case err == nil:
+			found = append(found, e.Key)
+		case !errors.Is(err, sql.ErrNoRows):
+			return nil, fmt.Errorf("sqlite ledger: job %s key %s: lookup: %w", jobID, e.Key, err)
+		}
+	}
+	return found, nil
+}
