@@ -1,0 +1,137 @@
+package localrt
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// InvokeAsync queues an Event invocation of fn with payload and returns at
+// once. The invocation counts as pending until it succeeds or reaches
+// OnFailure, so WaitIdle covers everything it publishes in turn.
+func (r *Runtime) InvokeAsync(fn string, payload []byte) error {
+	if _, ok := r.fns[fn]; !ok {
+		return fmt.Errorf("invoking %q: %w", fn, ErrUnknownFunction)
+	}
+	r.mu.Lock()
+	if r.closed {
+		r.mu.Unlock()
+		return ErrClosed
+	}
+	r.pending++
+	r.mu.Unlock()
+	go r.attempt(fn, payload, 0)
+	return nil
+}
+
+// attempt runs one try of an invocation, then retries or finishes it.
+func (r *Runtime) attempt(fn string, payload []byte, try int) {
+	r.slots <- struct{}{}
+	err := r.run(fn, payload)
+	<-r.slots
+	if err != nil && try < r.opts.RetryAttempts {
+		time.AfterFunc(r.opts.RetryDelay<<try, func() { r.attempt(fn, payload, try+1) })
+		return
+	}
+	if err != nil {
+		r.mu.Lock()
+		r.stats.Failed++
+		r.mu.Unlock()
+		if r.opts.OnFailure != nil {
+			r.opts.OnFailure(fn, payload, err)
+		}
+	}
+	r.done()
+}
+
+func (r *Runtime) done() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.pending--
+	if r.pending == 0 && r.idleCh != nil {
+		close(r.idleCh)
+		r.idleCh = nil
+	}
+}
+
+// run executes one attempt in a warm or new container with the function's
+// deadline. An attempt still running at its deadline counts as timed out
+// and its container is discarded, as Lambda does; the runtime waits for the
+// handler to return before freeing the concurrency slot.
+func (r *Runtime) run(fn string, payload []byte) error {
+	c, err := r.take(fn)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), r.opts.Timeout)
+	defer cancel()
+	start := time.Now()
+	_, err = c.h.Invoke(ctx, payload)
+	timedOut := time.Since(start) > r.opts.Timeout
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.stats.Invocations++
+	if err != nil {
+		r.stats.Errors++
+	}
+	if timedOut {
+		r.stats.Timeouts++
+		r.stats.Recycled++
+		return fmt.Errorf("%s: task timed out after %v", fn, r.opts.Timeout)
+	}
+	if r.rng.Float64() < r.opts.RecycleProbability {
+		r.stats.Recycled++
+	} else {
+		r.idle[fn] = append(r.idle[fn], c)
+	}
+	if err != nil {
+		return fmt.Errorf("%s: %w", fn, err)
+	}
+	return nil
+}
+
+// take pops a warm container of fn or cold-starts one.
+func (r *Runtime) take(fn string) (*container, error) {
+	r.mu.Lock()
+	if n := len(r.idle[fn]); n > 0 {
+		c := r.idle[fn][n-1]
+		r.idle[fn] = r.idle[fn][:n-1]
+		r.mu.Unlock()
+		return c, nil
+	}
+	r.stats.ColdStarts++
+	r.mu.Unlock()
+	h, err := r.fns[fn].New()
+	if err != nil {
+		return nil, fmt.Errorf("%s: init: %w", fn, err)
+	}
+	return &container{h: h}, nil
+}
+
+// WaitIdle blocks until no invocation is queued, running or waiting for a
+// retry, or until ctx ends.
+func (r *Runtime) WaitIdle(ctx context.Context) error {
+	r.mu.Lock()
+	if r.pending == 0 {
+		r.mu.Unlock()
+		return nil
+	}
+	if r.idleCh == nil {
+		r.idleCh = make(chan struct{})
+	}
+	ch := r.idleCh
+	r.mu.Unlock()
+	select {
+	case <-ch:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// Close refuses further invocations; running ones finish.
+func (r *Runtime) Close() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.closed = true
+}

@@ -1,0 +1,113 @@
+// Package splitter is the fan-out: it pins the object's version, checks the
+// query against the object's columns, plans byte ranges, records the plan in
+// the job's log and publishes one RangeAssigned event per range.
+package splitter
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/batonrun/baton/events"
+	"github.com/batonrun/baton/internal/ids"
+	"github.com/batonrun/baton/internal/ledger"
+)
+
+// ObjectStore is what the splitter needs from the object store.
+type ObjectStore interface {
+	// Head returns size, ETag and VersionID; objstore.ErrNotFound when missing.
+	Head(ctx context.Context, bucket, key, versionID string) (events.ObjectRef, error)
+	ReadRange(ctx context.Context, obj events.ObjectRef, offsetBytes, lengthBytes int64) ([]byte, error)
+}
+
+// Ledger is the part of the event log the splitter uses.
+type Ledger interface {
+	Append(ctx context.Context, jobID string, entries ...ledger.Entry) error
+	Get(ctx context.Context, jobID, key string) (ledger.Entry, error)
+	List(ctx context.Context, jobID, keyPrefix string) ([]ledger.Entry, error)
+}
+
+// Publisher publishes at most events.MaxEntriesPerPut events per call.
+type Publisher interface {
+	Publish(ctx context.Context, envs ...events.Envelope) error
+}
+
+// Defaults applied to a request's zero limits.
+const (
+	DefaultRangeSizeBytes = 32 << 20
+	DefaultBatchSizeBytes = 4 << 20
+	DefaultMaxRecordBytes = 64 << 20
+	DefaultMaxRanges      = 10000
+	DefaultMaxHops        = 1000
+	// MinRangeSizeBytes is the smallest range size accepted (1 KiB).
+	MinRangeSizeBytes = 1 << 10
+	// sampleBytes bounds how much of a JSON Lines object is read to learn
+	// its field names.
+	sampleBytes   = 1 << 20
+	sampleRecords = 1000
+)
+
+// Options tunes a Splitter; the zero value is valid.
+type Options struct {
+	Now   func() time.Time // nil means time.Now
+	NewID func() string    // nil means ids.New
+}
+
+// Splitter handles JobRequested. It is safe for concurrent use.
+type Splitter struct {
+	store  ObjectStore
+	ledger Ledger
+	bus    Publisher
+	opts   Options
+}
+
+// New builds a Splitter.
+func New(store ObjectStore, l Ledger, bus Publisher, o Options) *Splitter {
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.NewID == nil {
+		o.NewID = ids.New
+	}
+	return &Splitter{store: store, ledger: l, bus: bus, opts: o}
+}
+
+// JobID is the job a request starts: its JobID, or one derived from the
+// envelope id so that a redelivered request maps to the same job.
+func JobID(env events.Envelope, req events.JobRequested) string {
+	if req.JobID != "" {
+		return req.JobID
+	}
+	return ids.Derive(env.ID)
+}
+
+// Handle starts the job a JobRequested asks for. A permanent problem (bad
+// query, unknown column, missing object, bad limits) fails the job in its
+// log and returns nil; malformed events return an error wrapping
+// events.ErrMalformed; other errors are transient. A redelivered request
+// republishes the plan's RangeAssigned events and changes nothing else.
+func (s *Splitter) Handle(ctx context.Context, env events.Envelope) error {
+	var req events.JobRequested
+	if err := events.Decode(env, &req); err != nil {
+		return err
+	}
+	jobID := JobID(env, req)
+	started, err := s.started(ctx, jobID)
+	if err == nil {
+		return s.republish(ctx, started)
+	}
+	if !errors.Is(err, ledger.ErrNotFound) {
+		return fmt.Errorf("job %s: reading log: %w", jobID, err)
+	}
+	return s.start(ctx, jobID, req)
+}
+
+func (s *Splitter) started(ctx context.Context, jobID string) (events.JobStarted, error) {
+	var js events.JobStarted
+	e, err := s.ledger.Get(ctx, jobID, joblog.KeyJob)
+	if err != nil {
+		return js, err
+	}
+	return js, joblog.Decode(e, &js)
+}

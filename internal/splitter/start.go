@@ -1,0 +1,143 @@
+package splitter
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/batonrun/baton/events"
+	"github.com/batonrun/baton/internal/failure"
+	"github.com/batonrun/baton/internal/joblog"
+	"github.com/batonrun/baton/internal/ledger"
+)
+
+// start pins the object, validates the query, plans and fans out.
+func (s *Splitter) start(ctx context.Context, jobID string, req events.JobRequested) error {
+	obj, err := s.store.Head(ctx, req.Object.Bucket, req.Object.Key, req.Object.VersionID)
+	if err != nil {
+		if failure.Code(err) != "" {
+			return s.failJob(ctx, jobID, fmt.Errorf("object %s: %w", req.Object.Key, err))
+		}
+		return fmt.Errorf("job %s: head %s: %w", jobID, req.Object.Key, err)
+	}
+	spec, ranges, err := s.plan(ctx, obj, req)
+	if err != nil {
+		if failure.Code(err) != "" || errors.Is(err, errBadRequest) {
+			return s.failJob(ctx, jobID, err)
+		}
+		return fmt.Errorf("job %s: planning: %w", jobID, err)
+	}
+	js := events.JobStarted{SchemaVersion: events.SchemaVersion, JobID: jobID, Spec: spec, RangeCount: len(ranges)}
+	entries, err := s.startEntries(jobID, js, ranges)
+	if err != nil {
+		return err
+	}
+	if err := s.ledger.Append(ctx, jobID, entries...); errors.Is(err, ledger.ErrConflict) {
+		// A duplicate delivery started the job first; make sure its events are out.
+		started, gerr := s.started(ctx, jobID)
+		if gerr != nil {
+			return fmt.Errorf("job %s: %w", jobID, gerr)
+		}
+		return s.republish(ctx, started)
+	} else if err != nil {
+		return fmt.Errorf("job %s: appending plan: %w", jobID, err)
+	}
+	if len(ranges) == 0 {
+		return s.finishEmpty(ctx, jobID, spec)
+	}
+	return s.publishAssignments(ctx, jobID, spec, ranges)
+}
+
+func (s *Splitter) startEntries(jobID string, js events.JobStarted, ranges []events.Range) ([]ledger.Entry, error) {
+	at := s.opts.Now()
+	first, err := joblog.NewEntry(jobID, joblog.KeyJob, at, js)
+	if err != nil {
+		return nil, err
+	}
+	entries := []ledger.Entry{first}
+	for _, r := range ranges {
+		e, err := joblog.NewEntry(jobID, joblog.PlanKey(r.Index), at, events.RangePlanned{SchemaVersion: events.SchemaVersion, JobID: jobID, Range: r})
+		if err != nil {
+			return nil, err
+		}
+		entries = append(entries, e)
+	}
+	return entries, nil
+}
+
+// publishAssignments publishes one RangeAssigned per range, in PutEvents
+// batches of at most events.MaxEntriesPerPut entries.
+func (s *Splitter) publishAssignments(ctx context.Context, jobID string, spec events.JobSpec, ranges []events.Range) error {
+	batch := make([]events.Envelope, 0, events.MaxEntriesPerPut)
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		err := s.bus.Publish(ctx, batch...)
+		batch = batch[:0]
+		return err
+	}
+	for _, r := range ranges {
+		env, err := events.Encode(s.opts.NewID(), s.opts.Now(), events.RangeAssigned{SchemaVersion: events.SchemaVersion, JobID: jobID, Range: r, Spec: spec})
+		if err != nil {
+			return err
+		}
+		batch = append(batch, env)
+		if len(batch) == events.MaxEntriesPerPut {
+			if err := flush(); err != nil {
+				return fmt.Errorf("job %s: publishing RangeAssigned: %w", jobID, err)
+			}
+		}
+	}
+	if err := flush(); err != nil {
+		return fmt.Errorf("job %s: publishing RangeAssigned: %w", jobID, err)
+	}
+	return nil
+}
+
+// republish sends the RangeAssigned events of an already started job again,
+// unless the job has ended. Workers drop duplicates.
+func (s *Splitter) republish(ctx context.Context, js events.JobStarted) error {
+	if _, err := s.ledger.Get(ctx, js.JobID, joblog.KeyTerminal); err == nil {
+		return nil
+	}
+	if js.RangeCount == 0 {
+		return s.finishEmpty(ctx, js.JobID, js.Spec)
+	}
+	plans, err := s.ledger.List(ctx, js.JobID, joblog.PrefixPlan)
+	if err != nil {
+		return fmt.Errorf("job %s: reading plan: %w", js.JobID, err)
+	}
+	ranges := make([]events.Range, 0, len(plans))
+	for _, e := range plans {
+		var rp events.RangePlanned
+		if err := joblog.Decode(e, &rp); err != nil {
+			return err
+		}
+		ranges = append(ranges, rp.Range)
+	}
+	return s.publishAssignments(ctx, js.JobID, js.Spec, ranges)
+}
+
+// failJob records a job that could not start.
+func (s *Splitter) failJob(ctx context.Context, jobID string, cause error) error {
+	code := failure.Code(cause)
+	if code == "" {
+		code = events.CodeBadQuery
+	}
+	jf := events.JobFailed{SchemaVersion: events.SchemaVersion, JobID: jobID, Code: code, Reason: cause.Error(), RangeIndex: -1}
+	return joblog.FailJob(ctx, s.ledger, s.bus, jobID, s.opts.Now(), s.opts.NewID(), nil, jf)
+}
+
+// finishEmpty hands a job with no ranges straight to the fan-in, which
+// produces the empty result (e.g. count(*) = 0).
+func (s *Splitter) finishEmpty(ctx context.Context, jobID string, spec events.JobSpec) error {
+	env, err := events.Encode(s.opts.NewID(), s.opts.Now(), events.FanInRequested{SchemaVersion: events.SchemaVersion, JobID: jobID})
+	if err != nil {
+		return err
+	}
+	if err := s.bus.Publish(ctx, env); err != nil {
+		return fmt.Errorf("job %s: publishing FanInRequested: %w", jobID, err)
+	}
+	return nil
+}

@@ -1,0 +1,87 @@
+package worker
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/batonrun/baton/events"
+	"github.com/batonrun/baton/internal/failure"
+	"github.com/batonrun/baton/internal/joblog"
+	"github.com/batonrun/baton/internal/ledger"
+)
+
+// commitTimeout bounds a commit made after the invocation's own context is
+// near its end (DESIGN.md invariant 5: commit with a context still alive).
+const commitTimeout = 10 * time.Second
+
+// commitCheckpoint appends the checkpoint, and RangeCompleted with it when
+// the range is done, in one conditional write. If a duplicate invocation
+// committed this generation first, it returns that winner's checkpoint.
+func (w *Worker) commitCheckpoint(ctx context.Context, inv invocation, ck events.CheckpointCommitted) (events.CheckpointCommitted, error) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), commitTimeout)
+	defer cancel()
+	t0 := w.opts.Now()
+	entries, err := w.commitEntries(ctx, inv, ck)
+	if err != nil {
+		return ck, err
+	}
+	err = w.ledger.Append(ctx, inv.jobID, entries...)
+	w.commit.observe(w.opts.Now().Sub(t0))
+	if errors.Is(err, ledger.ErrConflict) {
+		won, gerr := w.checkpoint(ctx, inv.jobID, inv.rng.Index, inv.gen)
+		if gerr != nil {
+			return ck, fmt.Errorf("range %d gen %d: reading the winning checkpoint: %w", inv.rng.Index, inv.gen, gerr)
+		}
+		return won, nil
+	}
+	if err != nil {
+		return ck, fmt.Errorf("range %d gen %d: committing checkpoint: %w", inv.rng.Index, inv.gen, err)
+	}
+	return ck, nil
+}
+
+func (w *Worker) commitEntries(ctx context.Context, inv invocation, ck events.CheckpointCommitted) ([]ledger.Entry, error) {
+	at := w.opts.Now()
+	if inv.gen > 0 {
+		first, err := w.checkpoint(ctx, inv.jobID, inv.rng.Index, 0)
+		if err != nil {
+			return nil, fmt.Errorf("range %d: reading generation 0: %w", inv.rng.Index, err)
+		}
+		ck.FirstRecordBytes = first.FirstRecordBytes
+	}
+	e, err := joblog.NewEntry(inv.jobID, joblog.CkptKey(inv.rng.Index, inv.gen), at, ck)
+	if err != nil {
+		return nil, err
+	}
+	entries := []ledger.Entry{e}
+	if ck.Done {
+		done := events.RangeCompleted{
+			SchemaVersion: events.SchemaVersion, JobID: inv.jobID, RangeIndex: inv.rng.Index,
+			Generations: inv.gen + 1, FirstRecordBytes: ck.FirstRecordBytes, NextRecordBytes: ck.CursorBytes,
+		}
+		d, err := joblog.NewEntry(inv.jobID, joblog.DoneKey(inv.rng.Index), at, done)
+		if err != nil {
+			return nil, err
+		}
+		entries = append(entries, d)
+	}
+	return entries, nil
+}
+
+// fail records a permanent range failure and fails the job: RangeFailed, then
+// the terminal JobFailed (conditional, so only the first failure lands), then
+// publishes JobFailed. It returns nil once recorded: retrying cannot help.
+func (w *Worker) fail(ctx context.Context, inv invocation, cause error) error {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), commitTimeout)
+	defer cancel()
+	code := failure.Code(cause)
+	if code == "" {
+		code = events.CodeInternal
+	}
+	at := w.opts.Now()
+	rf := events.RangeFailed{SchemaVersion: events.SchemaVersion, JobID: inv.jobID, RangeIndex: inv.rng.Index, Generation: inv.gen, Code: code, Reason: cause.Error()}
+	jf := events.JobFailed{SchemaVersion: events.SchemaVersion, JobID: inv.jobID, Code: code, Reason: cause.Error(), RangeIndex: inv.rng.Index}
+	return joblog.FailJob(ctx, w.ledger, w.bus, inv.jobID, at, w.opts.NewID(), &rf, jf)
+}

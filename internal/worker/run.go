@@ -1,0 +1,110 @@
+package worker
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/batonrun/baton/events"
+	"github.com/batonrun/baton/internal/failure"
+	"github.com/batonrun/baton/internal/joblog"
+	"github.com/batonrun/baton/internal/ledger"
+)
+
+// run is one invocation: skip finished jobs and committed generations, scan,
+// commit, then publish what the commit owes.
+func (w *Worker) run(ctx context.Context, inv invocation) error {
+	if _, err := w.ledger.Get(ctx, inv.jobID, joblog.KeyTerminal); err == nil {
+		return nil // the job already ended; late or duplicate event
+	} else if !errors.Is(err, ledger.ErrNotFound) {
+		return fmt.Errorf("range %d gen %d: reading job state: %w", inv.rng.Index, inv.gen, err)
+	}
+	committed, err := w.checkpoint(ctx, inv.jobID, inv.rng.Index, inv.gen)
+	if err == nil {
+		return w.ensurePublished(ctx, inv, committed) // duplicate invocation
+	}
+	if !errors.Is(err, ledger.ErrNotFound) {
+		return fmt.Errorf("range %d gen %d: %w", inv.rng.Index, inv.gen, err)
+	}
+	if inv.gen > inv.spec.Limits.MaxHops {
+		return w.fail(ctx, inv, fmt.Errorf("range %d: generation %d exceeds the hop cap of %d: %w",
+			inv.rng.Index, inv.gen, inv.spec.Limits.MaxHops, failure.ErrHopCap))
+	}
+	ckpt, err := w.scan(ctx, inv)
+	if err != nil {
+		if failure.Code(err) != "" {
+			return w.fail(ctx, inv, err)
+		}
+		return fmt.Errorf("range %d gen %d: %w", inv.rng.Index, inv.gen, err)
+	}
+	won, err := w.commitCheckpoint(ctx, inv, ckpt)
+	if err != nil {
+		return err
+	}
+	return w.ensurePublished(ctx, inv, won)
+}
+
+// checkpoint reads the committed checkpoint of (job, range, gen).
+func (w *Worker) checkpoint(ctx context.Context, jobID string, rangeIndex, gen int) (events.CheckpointCommitted, error) {
+	var c events.CheckpointCommitted
+	e, err := w.ledger.Get(ctx, jobID, joblog.CkptKey(rangeIndex, gen))
+	if err != nil {
+		return c, err
+	}
+	if err := joblog.Decode(e, &c); err != nil {
+		return c, fmt.Errorf("%w: %w", failure.ErrPermanent, err)
+	}
+	return c, nil
+}
+
+// ensurePublished publishes the event a committed checkpoint owes: the next
+// generation's RangeContinued unless that generation already committed, or,
+// for a finished range, FanInRequested when every range is done.
+func (w *Worker) ensurePublished(ctx context.Context, inv invocation, c events.CheckpointCommitted) error {
+	if c.Done {
+		return w.maybeFanIn(ctx, inv)
+	}
+	_, err := w.checkpoint(ctx, inv.jobID, inv.rng.Index, c.Generation+1)
+	if err == nil {
+		return nil // the successor ran, so it received the event
+	}
+	if !errors.Is(err, ledger.ErrNotFound) {
+		return fmt.Errorf("range %d gen %d: %w", inv.rng.Index, inv.gen, err)
+	}
+	next := events.RangeContinued{
+		SchemaVersion: events.SchemaVersion, JobID: inv.jobID, Range: inv.rng, Spec: inv.spec,
+		Generation: c.Generation + 1, CursorBytes: c.CursorBytes, Trace: inv.trace,
+	}
+	return w.publish(ctx, next)
+}
+
+// maybeFanIn publishes FanInRequested when every planned range is done.
+func (w *Worker) maybeFanIn(ctx context.Context, inv invocation) error {
+	var started events.JobStarted
+	e, err := w.ledger.Get(ctx, inv.jobID, joblog.KeyJob)
+	if err != nil {
+		return fmt.Errorf("reading job %s: %w", inv.jobID, err)
+	}
+	if err := joblog.Decode(e, &started); err != nil {
+		return err
+	}
+	done, err := w.ledger.Count(ctx, inv.jobID, joblog.PrefixDone)
+	if err != nil {
+		return fmt.Errorf("counting finished ranges: %w", err)
+	}
+	if done < started.RangeCount {
+		return nil
+	}
+	return w.publish(ctx, events.FanInRequested{SchemaVersion: events.SchemaVersion, JobID: inv.jobID, RangeCount: started.RangeCount, Trace: inv.trace})
+}
+
+func (w *Worker) publish(ctx context.Context, d events.Detail) error {
+	env, err := events.Encode(w.opts.NewID(), w.opts.Now(), d)
+	if err != nil {
+		return err
+	}
+	if err := w.bus.Publish(ctx, env); err != nil {
+		return fmt.Errorf("publishing %s: %w", d.Type(), err)
+	}
+	return nil
+}

@@ -1,0 +1,175 @@
+package worker
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/batonrun/baton/events"
+	"github.com/batonrun/baton/internal/jobspec"
+	"github.com/batonrun/baton/internal/query"
+	"github.com/batonrun/baton/internal/record"
+)
+
+// checkEvery is how many records pass between deadline checks inside a
+// batch; the check stops a batch that is slower than the whole timeout.
+const checkEvery = 256
+
+// errStopHere ends a batch early; the record it was returned for is not consumed.
+var errStopHere = errors.New("stop before this record")
+
+// scan reads batches until the range is done or the deadline is near, and
+// returns the checkpoint to commit (without the job id fields filled by run).
+func (w *Worker) scan(ctx context.Context, inv invocation) (events.CheckpointCommitted, error) {
+	started := w.opts.Now()
+	ck := events.CheckpointCommitted{
+		SchemaVersion: events.SchemaVersion, JobID: inv.jobID, RangeIndex: inv.rng.Index, Generation: inv.gen,
+		StartBytes: inv.cursor, CursorBytes: inv.cursor, FirstRecordBytes: inv.cursor, Stop: events.StopDeadline,
+	}
+	c, err := jobspec.Compile(inv.spec, nil)
+	if err != nil {
+		return ck, fmt.Errorf("compiling query: %w", err)
+	}
+	dec, err := c.NewDecoder()
+	if err != nil {
+		return ck, err
+	}
+	acc := c.Plan.NewAccumulator(c.QueryOptions())
+	src := &objectSource{store: w.store, obj: inv.spec.Object}
+	r, err := record.NewReader(src, record.ReaderOptions{
+		Format: c.Format, ObjectSizeBytes: inv.spec.Object.SizeBytes,
+		Range:  record.Range{Offset: inv.rng.OffsetBytes, End: inv.rng.EndBytes()},
+		Cursor: inv.cursor, Synced: inv.synced, BatchSizeBytes: inv.spec.Limits.BatchSizeBytes,
+	})
+	if err != nil {
+		return ck, fmt.Errorf("opening range %d: %w", inv.rng.Index, err)
+	}
+	s := &scanState{w: w, ctx: ctx, dec: dec, acc: acc}
+	if err := s.loop(r, inv, &ck); err != nil {
+		return ck, err
+	}
+	partial, err := acc.Partial().MarshalJSON()
+	if err != nil {
+		return ck, fmt.Errorf("encoding partial result: %w", err)
+	}
+	ck.Partial = partial
+	ck.Records = s.records
+	ck.Bytes = ck.CursorBytes - ck.StartBytes
+	ck.CacheHits = src.hits
+	ck.DurationMillis = w.opts.Now().Sub(started).Milliseconds()
+	return ck, nil
+}
+
+// scanState is the per-invocation state of the batch loop.
+type scanState struct {
+	w         *Worker
+	ctx       context.Context
+	dec       *record.Decoder
+	acc       *query.Accumulator
+	records   int64
+	slowest   time.Duration
+	stoppedAt int64
+}
+
+func (s *scanState) loop(r *record.Reader, inv invocation, ck *events.CheckpointCommitted) error {
+	for batches := 0; ; batches++ {
+		if batches > 0 && !s.timeFor(s.slowest) {
+			return nil // deadline near: commit what we have
+		}
+		t0 := s.w.opts.Now()
+		s.stoppedAt = -1
+		b, err := r.ReadBatch(s.ctx, s.consume)
+		if errors.Is(err, errStopHere) {
+			ck.CursorBytes = s.stoppedAt
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if batches == 0 && !inv.synced {
+			ck.FirstRecordBytes = b.FirstRecordBytes
+		}
+		ck.CursorBytes = b.NextBytes
+		ck.Batches++
+		s.slowest = max(s.slowest, s.w.opts.Now().Sub(t0))
+		if p := s.w.opts.Progress; p != nil {
+			p.BatchDone(inv.jobID, inv.rng.Index, b.NextBytes-b.StartBytes, b.Records)
+		}
+		if b.Done {
+			ck.Done, ck.Stop = true, events.StopDone
+			return nil
+		}
+	}
+}
+
+// consume decodes and accumulates one record. Every checkEvery records it
+// checks that the commit still fits before the deadline; it always lets the
+// first record of the invocation through, so each invocation makes progress.
+func (s *scanState) consume(rec []byte, off int64) error {
+	if s.records > 0 && s.records%checkEvery == 0 && !s.timeFor(0) {
+		s.stoppedAt = off
+		return errStopHere
+	}
+	row, err := s.dec.Decode(rec, off)
+	if err != nil {
+		return err
+	}
+	if err := s.acc.Add(row, off); err != nil {
+		return err
+	}
+	s.records++
+	return nil
+}
+
+// timeFor reports whether work taking d, plus the commit, fits before the
+// context's deadline. No deadline means there is always time.
+func (s *scanState) timeFor(d time.Duration) bool {
+	deadline, ok := s.ctx.Deadline()
+	if !ok {
+		return true
+	}
+	return deadline.Sub(s.w.opts.Now()) > d+s.w.commit.get()
+}
+
+// objectSource adapts the object store to record.Source for one pinned object.
+type objectSource struct {
+	store ObjectReader
+	obj   events.ObjectRef
+	hits  int64
+}
+
+// hitReader is implemented by the warm cache.
+type hitReader interface {
+	ReadRangeHit(ctx context.Context, obj events.ObjectRef, offsetBytes, lengthBytes int64) ([]byte, bool, error)
+}
+
+func (o *objectSource) ReadRange(ctx context.Context, offsetBytes, lengthBytes int64) ([]byte, error) {
+	if hr, ok := o.store.(hitReader); ok {
+		b, hit, err := hr.ReadRangeHit(ctx, o.obj, offsetBytes, lengthBytes)
+		if hit {
+			o.hits++
+		}
+		return b, err
+	}
+	return o.store.ReadRange(ctx, o.obj, offsetBytes, lengthBytes)
+}
+
+// maxDuration is the slowest duration observed, safe for concurrent use.
+type maxDuration struct {
+	mu sync.Mutex
+	v  time.Duration
+}
+
+func (m *maxDuration) get() time.Duration {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.v
+}
+
+func (m *maxDuration) observe(d time.Duration) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.v = max(m.v, d)
+}

@@ -1,0 +1,141 @@
+// Package worker is the range worker: it reads its range in batches, and when
+// its invocation deadline comes near it commits a checkpoint (cursor plus the
+// partial result of what it read) and hands the rest of the range to the next
+// invocation with a RangeContinued event. The commit that completes the last
+// range publishes FanInRequested.
+//
+// Idempotency (DESIGN.md invariant 2): a checkpoint for (job, range,
+// generation) is a conditional ledger append, so it lands at most once; a
+// duplicate invocation of a committed generation only makes sure the event
+// it owes has been published.
+package worker
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/batonrun/baton/events"
+	"github.com/batonrun/baton/internal/ids"
+	"github.com/batonrun/baton/internal/ledger"
+)
+
+// ObjectReader reads pinned byte ranges (the object store port).
+type ObjectReader interface {
+	// ReadRange returns bytes [offset, offset+length) of exactly obj's
+	// version, fewer only at the end of the object.
+	ReadRange(ctx context.Context, obj events.ObjectRef, offsetBytes, lengthBytes int64) ([]byte, error)
+}
+
+// Ledger is the part of the event log the worker uses.
+type Ledger interface {
+	Append(ctx context.Context, jobID string, entries ...ledger.Entry) error
+	Get(ctx context.Context, jobID, key string) (ledger.Entry, error)
+	Count(ctx context.Context, jobID, keyPrefix string) (int, error)
+}
+
+// Publisher publishes events to the bus, at most events.MaxEntriesPerPut per call.
+type Publisher interface {
+	Publish(ctx context.Context, envs ...events.Envelope) error
+}
+
+// Progress observes batches as they finish; it must be safe for concurrent use.
+type Progress interface {
+	BatchDone(jobID string, rangeIndex int, bytes, records int64)
+}
+
+// Options tunes a Worker. The zero value is valid.
+type Options struct {
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// NewID returns unique event ids; nil means random ids.
+	NewID func() string
+	// CommitReserve is the time kept back for the commit before any
+	// observation; 0 means 50ms. The worker then uses the larger of this and
+	// the slowest commit it has observed.
+	CommitReserve time.Duration
+	// Progress, when set, is told about every batch.
+	Progress Progress
+}
+
+// Validate rejects negative durations.
+func (o Options) Validate() error {
+	if o.CommitReserve < 0 {
+		return fmt.Errorf("worker options: negative CommitReserve %v", o.CommitReserve)
+	}
+	return nil
+}
+
+// Worker handles RangeAssigned and RangeContinued. One Worker is one warm
+// container: it keeps observed commit times between invocations. It is safe
+// for concurrent use.
+type Worker struct {
+	store  ObjectReader
+	ledger Ledger
+	bus    Publisher
+	opts   Options
+	commit *maxDuration
+}
+
+// New builds a Worker.
+func New(store ObjectReader, l Ledger, bus Publisher, o Options) (*Worker, error) {
+	if err := o.Validate(); err != nil {
+		return nil, err
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.NewID == nil {
+		o.NewID = ids.New
+	}
+	if o.CommitReserve == 0 {
+		o.CommitReserve = 50 * time.Millisecond
+	}
+	return &Worker{store: store, ledger: l, bus: bus, opts: o, commit: &maxDuration{v: o.CommitReserve}}, nil
+}
+
+// ErrUnknownDetailType reports an event this handler does not take.
+var ErrUnknownDetailType = errors.New("unknown detail-type")
+
+// Handle processes one RangeAssigned or RangeContinued event. It returns nil
+// when the work is committed, when the event was a duplicate, or when the
+// range failed permanently (the failure is then recorded in the ledger and
+// published). It returns an error only for transient trouble worth a retry,
+// and for malformed events (wrapping events.ErrMalformed).
+func (w *Worker) Handle(ctx context.Context, env events.Envelope) error {
+	inv, err := decodeInvocation(env)
+	if err != nil {
+		return err
+	}
+	return w.run(ctx, inv)
+}
+
+func decodeInvocation(env events.Envelope) (invocation, error) {
+	switch env.DetailType {
+	case events.TypeRangeAssigned:
+		var e events.RangeAssigned
+		if err := events.Decode(env, &e); err != nil {
+			return invocation{}, err
+		}
+		return invocation{jobID: e.JobID, rng: e.Range, spec: e.Spec, cursor: e.Range.OffsetBytes, trace: e.Trace}, nil
+	case events.TypeRangeContinued:
+		var e events.RangeContinued
+		if err := events.Decode(env, &e); err != nil {
+			return invocation{}, err
+		}
+		return invocation{jobID: e.JobID, rng: e.Range, spec: e.Spec, gen: e.Generation, cursor: e.CursorBytes, synced: true, trace: e.Trace}, nil
+	}
+	return invocation{}, fmt.Errorf("worker: %w %q", ErrUnknownDetailType, env.DetailType)
+}
+
+// invocation is one (job, range, generation) to run.
+type invocation struct {
+	jobID  string
+	rng    events.Range
+	spec   events.JobSpec
+	gen    int
+	cursor int64
+	synced bool
+	trace  *events.Trace
+}
