@@ -1,0 +1,129 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"text/tabwriter"
+
+	"github.com/dustin/go-humanize"
+	"github.com/spf13/cobra"
+
+	"github.com/batonrun/baton/internal/joblog"
+	"github.com/batonrun/baton/internal/ledger"
+	"github.com/batonrun/baton/internal/ledger/sqlite"
+	"github.com/batonrun/baton/internal/local"
+)
+
+func openLedger(g *globals) (*sqlite.Ledger, error) {
+	l, err := sqlite.Open(local.LedgerPath(g.stateDir), sqlite.Options{})
+	if err != nil {
+		return nil, fmt.Errorf("opening ledger in %s: %w", g.stateDir, err)
+	}
+	return l, nil
+}
+
+func jobEntries(cmd *cobra.Command, g *globals, jobID string) ([]ledger.Entry, error) {
+	l, err := openLedger(g)
+	if err != nil {
+		return nil, err
+	}
+	defer l.Close()
+	entries, err := l.List(cmd.Context(), jobID, "")
+	if err != nil {
+		return nil, err
+	}
+	if len(entries) == 0 {
+		return nil, fmt.Errorf("no job %q in %s (see `baton jobs`)", jobID, local.LedgerPath(g.stateDir))
+	}
+	return entries, nil
+}
+
+func newStatusCmd(g *globals) *cobra.Command {
+	return &cobra.Command{
+		Use:   "status JOB",
+		Short: "Show a job's state, ranges done, bytes, hops and result",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			entries, err := jobEntries(cmd, g, args[0])
+			if err != nil {
+				return err
+			}
+			s, err := joblog.Fold(args[0], entries)
+			if err != nil {
+				return err
+			}
+			w := tabwriter.NewWriter(g.stdout, 0, 0, 2, ' ', 0)
+			fmt.Fprintf(w, "job\t%s\nstate\t%s\nobject\t%s\nquery\t%s\nranges\t%d/%d done\nbytes\t%s\nrecords\t%s\ninvocations\t%d\nhops\t%d\n",
+				s.JobID, s.State, s.Object.Key, s.Query, s.RangesDone, s.Ranges, humanize.IBytes(uint64(s.Bytes)),
+				humanize.Comma(s.Records), s.Invocations, s.Hops)
+			if s.Failed != nil {
+				fmt.Fprintf(w, "error\t%s: %s\n", s.Failed.Code, s.Failed.Reason)
+			}
+			if err := w.Flush(); err != nil {
+				return err
+			}
+			if s.Succeeded != nil {
+				fmt.Fprintln(g.stdout)
+				return renderTable(g.stdout, s.Succeeded.Result)
+			}
+			return nil
+		},
+	}
+}
+
+func newEventsCmd(g *globals) *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "events JOB",
+		Short: "Print a job's event history from its ledger",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			entries, err := jobEntries(cmd, g, args[0])
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				enc := json.NewEncoder(g.stdout)
+				for _, e := range entries {
+					if err := enc.Encode(e); err != nil {
+						return err
+					}
+				}
+				return nil
+			}
+			w := tabwriter.NewWriter(g.stdout, 0, 0, 2, ' ', 0)
+			fmt.Fprintln(w, "SEQ\tTIME\tKEY\tDETAIL-TYPE\tSUMMARY")
+			for _, e := range entries {
+				fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\n", e.Seq, e.Time.Format("15:04:05.000"), e.Key, e.DetailType, summarize(e))
+			}
+			return w.Flush()
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON entry per line")
+	return cmd
+}
+
+func newJobsCmd(g *globals) *cobra.Command {
+	return &cobra.Command{
+		Use:   "jobs",
+		Short: "List jobs in the ledger, newest first",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			l, err := openLedger(g)
+			if err != nil {
+				return err
+			}
+			defer l.Close()
+			jobs, err := l.Jobs(cmd.Context())
+			if err != nil {
+				return err
+			}
+			w := tabwriter.NewWriter(g.stdout, 0, 0, 2, ' ', 0)
+			fmt.Fprintln(w, "JOB\tSTARTED\tENTRIES")
+			for _, j := range jobs {
+				fmt.Fprintf(w, "%s\t%s\t%d\n", j.JobID, j.FirstTime.Local().Format("2006-01-02 15:04:05"), j.Entries)
+			}
+			return w.Flush()
+		},
+	}
+}

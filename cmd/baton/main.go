@@ -1,0 +1,47 @@
+// Command baton runs SQL over one large object, split into byte ranges that
+// recursive, checkpointing workers process — locally on embedded defaults,
+// or on AWS Lambda with the same handlers.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+
+	"github.com/spf13/cobra"
+
+	"github.com/batonrun/baton/internal/local"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	if err := newRoot(os.Stdout, os.Stderr).ExecuteContext(ctx); err != nil {
+		fmt.Fprintln(os.Stderr, "baton:", err)
+		os.Exit(1)
+	}
+}
+
+// globals are the flags every command shares.
+type globals struct {
+	stateDir string
+	stdout   io.Writer
+	stderr   io.Writer
+}
+
+func newRoot(stdout, stderr io.Writer) *cobra.Command {
+	g := &globals{stdout: stdout, stderr: stderr}
+	root := &cobra.Command{
+		Use:           "baton",
+		Short:         "Run SQL over one very large object with recursive, checkpointing range workers",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	root.PersistentFlags().StringVar(&g.stateDir, "state-dir", local.DefaultStateDir(), "directory holding the job ledger (ledger.db)")
+	root.AddCommand(newRunCmd(g), newStatusCmd(g), newEventsCmd(g), newJobsCmd(g))
+	return root
+}

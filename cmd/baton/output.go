@@ -1,0 +1,105 @@
+package main
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/dustin/go-humanize"
+
+	"github.com/batonrun/baton/events"
+	"github.com/batonrun/baton/internal/local"
+)
+
+type renderFunc func(io.Writer, events.ResultTable) error
+
+func renderer(name string) (renderFunc, error) {
+	switch name {
+	case "table":
+		return renderTable, nil
+	case "json":
+		return renderJSON, nil
+	case "csv":
+		return renderCSV, nil
+	}
+	return nil, fmt.Errorf("--output %q: want table, json or csv", name)
+}
+
+func isNull(t events.ResultTable, row, col int) bool {
+	return row < len(t.Kinds) && col < len(t.Kinds[row]) && t.Kinds[row][col] == "null"
+}
+
+func renderTable(w io.Writer, t events.ResultTable) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, strings.Join(t.Columns, "\t"))
+	for i, row := range t.Rows {
+		cells := make([]string, len(row))
+		for j, c := range row {
+			cells[j] = strings.NewReplacer("\t", " ", "\n", " ", "\r", " ").Replace(c)
+			if isNull(t, i, j) {
+				cells[j] = "NULL"
+			}
+		}
+		fmt.Fprintln(tw, strings.Join(cells, "\t"))
+	}
+	return tw.Flush()
+}
+
+// renderJSON writes an array of objects; numbers and booleans keep their type.
+func renderJSON(w io.Writer, t events.ResultTable) error {
+	out := make([]map[string]any, 0, len(t.Rows))
+	for i, row := range t.Rows {
+		obj := make(map[string]any, len(row))
+		for j, c := range row {
+			obj[t.Columns[j]] = jsonCell(t, i, j, c)
+		}
+		out = append(out, obj)
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
+}
+
+func jsonCell(t events.ResultTable, i, j int, c string) any {
+	kind := ""
+	if i < len(t.Kinds) && j < len(t.Kinds[i]) {
+		kind = t.Kinds[i][j]
+	}
+	switch kind {
+	case "null":
+		return nil
+	case "int", "float":
+		return json.Number(c)
+	case "bool":
+		b, _ := strconv.ParseBool(c)
+		return b
+	}
+	return c
+}
+
+func renderCSV(w io.Writer, t events.ResultTable) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write(t.Columns); err != nil {
+		return err
+	}
+	for _, row := range t.Rows {
+		if err := cw.Write(row); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+func printSummary(w io.Writer, out local.Outcome) {
+	s := out.Succeeded.Stats
+	secs := max(out.Wall.Seconds(), 1e-9)
+	fmt.Fprintf(w, "job %s: %s records, %s, %d ranges, %d invocations, %d hops, %s, %s/s\n",
+		out.JobID, humanize.Comma(s.Records), humanize.IBytes(uint64(s.Bytes)), s.Ranges, s.Invocations, s.Hops,
+		out.Wall.Round(time.Millisecond), humanize.Bytes(uint64(float64(s.Bytes)/secs)))
+}

@@ -1,0 +1,149 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"runtime"
+	"time"
+
+	"github.com/dustin/go-humanize"
+	"github.com/spf13/cobra"
+
+	"github.com/batonrun/baton/events"
+	"github.com/batonrun/baton/internal/local"
+	"github.com/batonrun/baton/internal/localrt"
+	"github.com/batonrun/baton/internal/query"
+)
+
+type runFlags struct {
+	query, format, delimiter, output              string
+	header, noHeader, quiet                       bool
+	rangeSize, batchSize, maxRecord               string
+	timeout                                       time.Duration
+	concurrency, maxHops, maxGroups, maxRanges    int
+	duplicate                                     float64
+	seed                                          uint64
+}
+
+func newRunCmd(g *globals) *cobra.Command {
+	f := &runFlags{}
+	cmd := &cobra.Command{
+		Use:   "run PATH --query SQL",
+		Short: "Run a query over a local CSV, JSON Lines or text file",
+		Example: `  baton run testdata/flights-sample.csv --query "SELECT origin, count(*), avg(delay) FROM s3object GROUP BY origin ORDER BY 2 DESC LIMIT 10"
+  baton run big.log --format lines --query "SELECT count(*) FROM s3object WHERE _1 LIKE '%ERROR%'"`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error { return runJob(cmd, g, f, args[0]) },
+	}
+	fl := cmd.Flags()
+	fl.StringVarP(&f.query, "query", "q", "", "SQL: SELECT … FROM s3object [WHERE …] [GROUP BY …] [ORDER BY …] [LIMIT n] (required)")
+	fl.StringVar(&f.format, "format", "", "csv, jsonl or lines (default: from the extension; .csv/.tsv → csv, .jsonl/.ndjson/.json → jsonl, else lines)")
+	fl.BoolVar(&f.header, "header", true, "CSV: the first line is a header")
+	fl.BoolVar(&f.noHeader, "no-header", false, "CSV: there is no header line (columns are _1, _2, …)")
+	fl.StringVar(&f.delimiter, "delimiter", "", "CSV field delimiter, one character (default , or tab for .tsv)")
+	fl.StringVarP(&f.output, "output", "o", "table", "result format: table, json or csv")
+	fl.StringVar(&f.rangeSize, "range-size", "", "bytes per range, e.g. 64MiB (default 32MiB, grown to stay within --max-ranges; min 1KiB)")
+	fl.StringVar(&f.batchSize, "batch-size", "", "bytes per batch, e.g. 4MiB (default 4MiB)")
+	fl.StringVar(&f.maxRecord, "max-record-size", "", "longest record accepted, e.g. 64MiB (default 64MiB)")
+	fl.DurationVar(&f.timeout, "timeout", localrt.DefaultTimeout, "per-invocation timeout, as Lambda's (any duration locally, e.g. 100ms)")
+	fl.IntVar(&f.concurrency, "concurrency", runtime.NumCPU(), "invocations running at once")
+	fl.IntVar(&f.maxHops, "max-hops", 0, "hop cap per range (default 1000)")
+	fl.IntVar(&f.maxGroups, "max-groups", 0, "most groups a result may have (default 100000)")
+	fl.IntVar(&f.maxRanges, "max-ranges", 0, "most ranges a job may have (default 10000)")
+	fl.BoolVar(&f.quiet, "quiet", false, "no progress bar or summary on stderr")
+	fl.Float64Var(&f.duplicate, "duplicate-deliveries", 0, "testing: deliver each event twice with this probability (0..1)")
+	fl.Uint64Var(&f.seed, "seed", 1, "testing: seed for duplicate deliveries and container recycling")
+	_ = fl.MarkHidden("duplicate-deliveries")
+	_ = cmd.MarkFlagRequired("query")
+	return cmd
+}
+
+func runJob(cmd *cobra.Command, g *globals, f *runFlags, path string) error {
+	if _, err := query.Parse(f.query); err != nil {
+		return fmt.Errorf("bad query: %w", err)
+	}
+	render, err := renderer(f.output)
+	if err != nil {
+		return err
+	}
+	cfg, err := f.config(path, g.stateDir)
+	if err != nil {
+		return err
+	}
+	bar := newProgress(g.stderr, f.quiet)
+	cfg.Progress = bar.update
+	out, err := local.Run(cmd.Context(), cfg)
+	bar.finish()
+	if err != nil {
+		return err
+	}
+	if out.Failed != nil {
+		return fmt.Errorf("job %s failed (%s): %s", out.JobID, out.Failed.Code, out.Failed.Reason)
+	}
+	if err := render(g.stdout, out.Succeeded.Result); err != nil {
+		return err
+	}
+	if !f.quiet {
+		printSummary(g.stderr, out)
+	}
+	return nil
+}
+
+func (f *runFlags) config(path, stateDir string) (local.Config, error) {
+	var errs []error
+	format, err := f.formatFor(path)
+	errs = append(errs, err)
+	size := func(name, v string) int64 {
+		if v == "" {
+			return 0
+		}
+		n, err := humanize.ParseBytes(v)
+		if err != nil || n > math.MaxInt64 {
+			errs = append(errs, fmt.Errorf("--%s %q: want bytes such as 65536, 64KiB or 16MiB", name, v))
+			return 0
+		}
+		if n == 0 {
+			errs = append(errs, fmt.Errorf("--%s must be positive", name))
+		}
+		return int64(n)
+	}
+	limits := events.Limits{
+		RangeSizeBytes: size("range-size", f.rangeSize), BatchSizeBytes: size("batch-size", f.batchSize),
+		MaxRecordBytes: size("max-record-size", f.maxRecord), MaxHops: f.maxHops, MaxGroups: f.maxGroups, MaxRanges: f.maxRanges,
+	}
+	if f.timeout <= 0 {
+		errs = append(errs, fmt.Errorf("--timeout %v must be positive", f.timeout))
+	}
+	if f.concurrency <= 0 {
+		errs = append(errs, fmt.Errorf("--concurrency %d must be positive", f.concurrency))
+	}
+	cfg := local.Config{Path: path, Query: f.query, Format: format, Limits: limits, StateDir: stateDir,
+		Runtime: localrt.Options{Timeout: f.timeout, Concurrency: f.concurrency, Seed: f.seed},
+		DuplicateProbability: f.duplicate, Seed: f.seed}
+	if err := errors.Join(errs...); err != nil {
+		return cfg, err
+	}
+	return cfg, cfg.Validate()
+}
+
+func (f *runFlags) formatFor(path string) (events.Format, error) {
+	format := events.Format{Kind: f.format, Header: f.header && !f.noHeader, Delimiter: f.delimiter}
+	if f.format == "" {
+		guessed, err := local.FormatFromPath(path)
+		if err != nil {
+			return format, fmt.Errorf("%w (or pass --format)", err)
+		}
+		format.Kind = guessed.Kind
+		if format.Delimiter == "" {
+			format.Delimiter = guessed.Delimiter
+		}
+	}
+	if format.Delimiter == `\t` || format.Delimiter == "tab" {
+		format.Delimiter = "\t"
+	}
+	if format.Kind != "csv" {
+		format.Header, format.Delimiter = false, ""
+	}
+	return format, format.Validate()
+}

@@ -1,0 +1,114 @@
+// Package local wires Baton's handlers to the embedded defaults — local
+// files, the in-process bus, the SQLite ledger and the local Lambda-like
+// runtime — and runs one job to its end. `baton run` is a thin layer over Run.
+package local
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/batonrun/baton/events"
+	"github.com/batonrun/baton/internal/localrt"
+)
+
+// Function names in the local runtime, as in the SAM stack.
+const (
+	FnSplitter   = "splitter"
+	FnWorker     = "worker"
+	FnAggregator = "aggregator"
+)
+
+// Config describes one local job. Zero fields mean the documented defaults.
+type Config struct {
+	// Path is the file to read.
+	Path string
+	// Query, Format and Limits go into the JobRequested event.
+	Query  string
+	Format events.Format
+	Limits events.Limits
+	// StateDir holds the ledger database; "" means DefaultStateDir().
+	StateDir string
+	// Runtime configures the local runtime (timeout, concurrency, recycling).
+	Runtime localrt.Options
+	// DuplicateProbability delivers events twice with this chance (testing).
+	DuplicateProbability float64
+	// Seed seeds duplicate delivery.
+	Seed uint64
+	// CacheBytes bounds each warm container's cache; 0 means 64 MiB.
+	CacheBytes int64
+	// Progress, when set, is called about every 200ms and once at the end.
+	Progress func(Progress)
+	// JobID overrides the random job id (tests).
+	JobID string
+}
+
+// Validate reports every problem with the config.
+func (c Config) Validate() error {
+	var errs []error
+	if c.Path == "" {
+		errs = append(errs, errors.New("path is required"))
+	}
+	if c.Query == "" {
+		errs = append(errs, errors.New("query is required"))
+	}
+	if c.CacheBytes < 0 {
+		errs = append(errs, fmt.Errorf("cache size %d is negative", c.CacheBytes))
+	}
+	errs = append(errs, c.Format.Validate(), c.Limits.Validate(), c.Runtime.Validate())
+	return errors.Join(errs...)
+}
+
+// Progress is a snapshot of a running job.
+type Progress struct {
+	BytesDone, BytesTotal int64
+	RangesDone, Ranges    int
+}
+
+// Outcome is how a job ended. Exactly one of Succeeded and Failed is set.
+type Outcome struct {
+	JobID     string
+	Succeeded *events.JobSucceeded
+	Failed    *events.JobFailed
+	Wall      time.Duration
+	Runtime   localrt.Stats
+	// Published and Delivered count bus events and deliveries.
+	Published, Delivered int64
+}
+
+// DefaultStateDir is the user cache directory's "baton" folder.
+func DefaultStateDir() string {
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		dir = os.TempDir()
+	}
+	return filepath.Join(dir, "baton")
+}
+
+// LedgerPath is the ledger database file inside a state directory.
+func LedgerPath(stateDir string) string {
+	if stateDir == "" {
+		stateDir = DefaultStateDir()
+	}
+	return filepath.Join(stateDir, "ledger.db")
+}
+
+// FormatFromPath guesses the format from the file extension: .csv and .tsv
+// (tab delimiter) are CSV with a header, .jsonl, .ndjson and .json are JSON
+// Lines, anything else is lines. A .gz or other compressed file is not
+// supported and gets an error.
+func FormatFromPath(path string) (events.Format, error) {
+	switch ext := filepath.Ext(path); ext {
+	case ".csv":
+		return events.Format{Kind: "csv", Header: true}, nil
+	case ".tsv":
+		return events.Format{Kind: "csv", Header: true, Delimiter: "\t"}, nil
+	case ".jsonl", ".ndjson", ".json":
+		return events.Format{Kind: "jsonl"}, nil
+	case ".gz", ".bz2", ".zst", ".xz", ".zip", ".parquet":
+		return events.Format{}, fmt.Errorf("%s files are not supported; decompress or convert to CSV/JSON Lines first", ext)
+	}
+	return events.Format{Kind: "lines"}, nil
+}

@@ -1,0 +1,206 @@
+package local
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"sync/atomic"
+	"time"
+
+	"github.com/aws/aws-lambda-go/lambda"
+
+	"github.com/batonrun/baton/aggregate/fanin"
+	"github.com/batonrun/baton/events"
+	"github.com/batonrun/baton/internal/ids"
+	"github.com/batonrun/baton/internal/joblog"
+	"github.com/batonrun/baton/internal/ledger"
+	"github.com/batonrun/baton/internal/ledger/sqlite"
+	"github.com/batonrun/baton/internal/localbus"
+	"github.com/batonrun/baton/internal/localrt"
+	"github.com/batonrun/baton/internal/objstore/cache"
+	"github.com/batonrun/baton/internal/objstore/localfs"
+	"github.com/batonrun/baton/internal/splitter"
+	"github.com/batonrun/baton/internal/worker"
+)
+
+// ErrStalled reports a job whose invocations all ended without a terminal
+// entry (for example an event that failed all its retries).
+var ErrStalled = errors.New("job stalled")
+
+// pollEvery is how often Run reads progress and the terminal entry.
+const pollEvery = 200 * time.Millisecond
+
+// Run executes one job on the embedded defaults and waits for its end. A
+// job that fails (bad query, object changed, bad record…) is an Outcome
+// with Failed set, not an error; errors are for setup problems and stalls.
+func Run(ctx context.Context, cfg Config) (Outcome, error) {
+	if err := cfg.Validate(); err != nil {
+		return Outcome{}, err
+	}
+	abs, err := filepath.Abs(cfg.Path)
+	if err != nil {
+		return Outcome{}, fmt.Errorf("resolving %s: %w", cfg.Path, err)
+	}
+	led, err := sqlite.Open(LedgerPath(cfg.StateDir), sqlite.Options{})
+	if err != nil {
+		return Outcome{}, fmt.Errorf("opening ledger: %w", err)
+	}
+	defer led.Close()
+	e := &env{cfg: cfg, ledger: led, store: localfs.New(localfs.Options{})}
+	if err := e.build(); err != nil {
+		return Outcome{}, err
+	}
+	jobID := cfg.JobID
+	if jobID == "" {
+		jobID = ids.New()
+	}
+	req := events.JobRequested{SchemaVersion: events.SchemaVersion, JobID: jobID, Object: events.ObjectRef{Key: abs},
+		Query: cfg.Query, Format: cfg.Format, Limits: cfg.Limits}
+	start := time.Now()
+	out, err := e.runJob(ctx, req)
+	out.Wall = time.Since(start)
+	out.Runtime = e.rt.Stats()
+	out.Published, out.Delivered = e.bus.Counts()
+	return out, err
+}
+
+// env is one local deployment: runtime, bus and the three functions.
+type env struct {
+	cfg       Config
+	ledger    *sqlite.Ledger
+	store     *localfs.Store
+	rt        *localrt.Runtime
+	bus       *localbus.Bus
+	bytesDone atomic.Int64
+	failures  atomic.Int64
+}
+
+func (e *env) build() error {
+	ro := e.cfg.Runtime
+	userOnFailure := ro.OnFailure
+	ro.OnFailure = func(fn string, payload []byte, err error) {
+		e.failures.Add(1)
+		if userOnFailure != nil {
+			userOnFailure(fn, payload, err)
+		}
+	}
+	rt, err := localrt.New(ro,
+		localrt.Function{Name: FnSplitter, New: func() (lambda.Handler, error) {
+			return lambda.NewHandler(splitter.New(e.store, e.ledger, e.bus, splitter.Options{}).Handle), nil
+		}},
+		localrt.Function{Name: FnWorker, New: e.newWorker},
+		localrt.Function{Name: FnAggregator, New: func() (lambda.Handler, error) {
+			return lambda.NewHandler(fanin.New(e.ledger, e.bus, fanin.Options{}).Handle), nil
+		}},
+	)
+	if err != nil {
+		return err
+	}
+	bus, err := localbus.New(rt, localbus.Options{DuplicateProbability: e.cfg.DuplicateProbability, Seed: e.cfg.Seed})
+	if err != nil {
+		return err
+	}
+	bus.Route(events.TypeJobRequested, FnSplitter)
+	bus.Route(events.TypeRangeAssigned, FnWorker)
+	bus.Route(events.TypeRangeContinued, FnWorker)
+	bus.Route(events.TypeFanInRequested, FnAggregator)
+	e.rt, e.bus = rt, bus
+	return nil
+}
+
+// newWorker is one worker container: its own warm cache over the shared store.
+func (e *env) newWorker() (lambda.Handler, error) {
+	c := cache.New(e.store, cache.Options{MaxBytes: e.cfg.CacheBytes})
+	w, err := worker.New(c, e.ledger, e.bus, worker.Options{Progress: e})
+	if err != nil {
+		return nil, err
+	}
+	return lambda.NewHandler(w.Handle), nil
+}
+
+// BatchDone implements worker.Progress.
+func (e *env) BatchDone(_ string, _ int, bytes, _ int64) { e.bytesDone.Add(bytes) }
+
+func (e *env) runJob(ctx context.Context, req events.JobRequested) (Outcome, error) {
+	out := Outcome{JobID: req.JobID}
+	first, err := events.Encode(ids.New(), time.Now(), req)
+	if err != nil {
+		return out, err
+	}
+	if err := e.bus.Publish(ctx, first); err != nil {
+		return out, fmt.Errorf("publishing JobRequested: %w", err)
+	}
+	defer func() {
+		e.rt.Close()
+		_ = e.rt.WaitIdle(context.WithoutCancel(ctx)) // let stragglers finish before the ledger closes
+	}()
+	return e.wait(ctx, out)
+}
+
+// wait polls the ledger for the terminal entry, reporting progress.
+func (e *env) wait(ctx context.Context, out Outcome) (Outcome, error) {
+	tick := time.NewTicker(pollEvery)
+	defer tick.Stop()
+	for {
+		idle := e.idleNow()
+		done, err := e.terminal(ctx, &out)
+		if err != nil || done {
+			e.report(ctx, out.JobID)
+			return out, err
+		}
+		if idle {
+			return out, fmt.Errorf("job %s: %w: %d invocation(s) failed all retries; see `baton events %s`", out.JobID, ErrStalled, e.failures.Load(), out.JobID)
+		}
+		e.report(ctx, out.JobID)
+		select {
+		case <-ctx.Done():
+			return out, ctx.Err()
+		case <-tick.C:
+		}
+	}
+}
+
+func (e *env) idleNow() bool {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Millisecond)
+	defer cancel()
+	return e.rt.WaitIdle(ctx) == nil
+}
+
+// terminal reads the job's terminal entry into out.
+func (e *env) terminal(ctx context.Context, out *Outcome) (bool, error) {
+	entry, err := e.ledger.Get(ctx, out.JobID, joblog.KeyTerminal)
+	if errors.Is(err, ledger.ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("reading job %s: %w", out.JobID, err)
+	}
+	switch entry.DetailType {
+	case events.TypeJobSucceeded:
+		out.Succeeded = &events.JobSucceeded{}
+		return true, joblog.Decode(entry, out.Succeeded)
+	case events.TypeJobFailed:
+		out.Failed = &events.JobFailed{}
+		return true, joblog.Decode(entry, out.Failed)
+	}
+	return true, fmt.Errorf("job %s: unexpected terminal entry %s", out.JobID, entry.DetailType)
+}
+
+func (e *env) report(ctx context.Context, jobID string) {
+	if e.cfg.Progress == nil {
+		return
+	}
+	p := Progress{BytesDone: e.bytesDone.Load()}
+	if entry, err := e.ledger.Get(ctx, jobID, joblog.KeyJob); err == nil {
+		var js events.JobStarted
+		if joblog.Decode(entry, &js) == nil {
+			p.Ranges, p.BytesTotal = js.RangeCount, js.Spec.Object.SizeBytes
+		}
+	}
+	if n, err := e.ledger.Count(ctx, jobID, joblog.PrefixDone); err == nil {
+		p.RangesDone = n
+	}
+	p.BytesDone = min(p.BytesDone, p.BytesTotal)
+	e.cfg.Progress(p)
+}
