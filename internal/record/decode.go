@@ -1,0 +1,130 @@
+package record
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+
+	"github.com/batonrun/baton/internal/value"
+)
+
+// Column selects one field of a record. CSV: Index is the 0-based field
+// index (shown to users as _1, _2, ...). Lines: Index 0 is the whole line.
+// JSONL: Path is the chain of object keys from the top-level object.
+type Column struct {
+	Index int
+	Path  []string
+}
+
+// Decoder turns records into the values of a fixed list of columns. A CSV
+// record is parsed only up to the highest requested field. A Decoder is not
+// safe for concurrent use; use one per goroutine.
+type Decoder struct {
+	kind    Kind
+	csv     csvFields
+	maxIdx  int     // highest CSV field index requested, -1 for none
+	slots   [][]int // CSV: the slots each field index fills
+	paths   []string
+	row     Row
+	compact bytes.Buffer
+}
+
+// Row is the decoded values of one record, by column slot.
+type Row struct {
+	vals []value.Value
+}
+
+// Value returns the value of cols[slot] as passed to NewDecoder.
+func (r *Row) Value(slot int) value.Value { return r.vals[slot] }
+
+// Len returns the number of columns.
+func (r *Row) Len() int { return len(r.vals) }
+
+// NewDecoder returns a decoder for cols in format f. It returns the joined
+// problems with f and cols: a negative CSV index, a lines index other than
+// 0, a JSONL column without a path.
+func NewDecoder(f Format, cols []Column) (*Decoder, error) {
+	errs := []error{f.Validate()}
+	d := &Decoder{kind: f.Kind, csv: csvFields{delim: f.delim()}, maxIdx: -1,
+		row: Row{vals: make([]value.Value, len(cols))}}
+	for slot, c := range cols {
+		switch {
+		case f.Kind == CSV && c.Index < 0:
+			errs = append(errs, fmt.Errorf("column %d: field index %d is negative", slot, c.Index))
+		case f.Kind == Lines && c.Index != 0:
+			errs = append(errs, fmt.Errorf("column %d: lines have one field (index 0), not index %d", slot, c.Index))
+		case f.Kind == JSONL && len(c.Path) == 0:
+			errs = append(errs, fmt.Errorf("column %d: a JSON Lines column needs a path", slot))
+		case f.Kind == CSV:
+			d.maxIdx = max(d.maxIdx, c.Index)
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	switch f.Kind {
+	case CSV:
+		d.slots = make([][]int, d.maxIdx+1)
+		for slot, c := range cols {
+			d.slots[c.Index] = append(d.slots[c.Index], slot)
+		}
+	case JSONL:
+		d.paths = make([]string, len(cols))
+		for slot, c := range cols {
+			d.paths[slot] = gjsonPath(c.Path)
+		}
+	}
+	return d, nil
+}
+
+// Decode decodes rec (a record as the Reader passes it) whose first byte is
+// at offsetBytes in the object. The Row is valid until the next Decode.
+// Errors are *RecordError: bad CSV quoting, too few CSV fields, invalid JSON.
+//
+// Typing follows package value: CSV fields are Text, an empty unquoted one
+// Null; a line is Text; JSON keeps its types (see decodeJSON).
+func (d *Decoder) Decode(rec []byte, offsetBytes int64) (*Row, error) {
+	var err error
+	switch d.kind {
+	case CSV:
+		err = d.decodeCSV(rec, offsetBytes)
+	case JSONL:
+		err = d.decodeJSON(rec, offsetBytes)
+	default:
+		if len(d.row.vals) > 0 {
+			v := value.FromText(string(rec))
+			for i := range d.row.vals {
+				d.row.vals[i] = v
+			}
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &d.row, nil
+}
+
+func (d *Decoder) decodeCSV(rec []byte, off int64) error {
+	i := 0
+	for field := 0; field <= d.maxIdx; field++ {
+		if i < 0 {
+			return &RecordError{OffsetBytes: off, Reason: fmt.Sprintf(
+				"has %d fields, column _%d needs %d", field, d.maxIdx+1, d.maxIdx+1)}
+		}
+		f, quoted, next, err := d.csv.next(rec, i, off)
+		if err != nil {
+			return err
+		}
+		if slots := d.slots[field]; len(slots) > 0 {
+			v := value.NullValue
+			if quoted || len(f) > 0 {
+				v = value.FromText(string(f))
+			}
+			for _, s := range slots {
+				d.row.vals[s] = v
+			}
+		}
+		i = next
+	}
+	return nil
+}

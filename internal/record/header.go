@@ -1,0 +1,43 @@
+package record
+
+import (
+	"context"
+	"errors"
+	"fmt"
+)
+
+// ReadHeader reads the CSV header: the first record right after a BOM at
+// offset 0 (as a Reader with Format.Header skips it), split into names.
+// f.Kind must be CSV; f.Header is ignored. Errors: an empty object or header
+// line, *RecordError for bad quoting, *RecordTooLargeError, Source errors.
+func ReadHeader(ctx context.Context, src Source, f Format, objectSizeBytes int64) ([]string, error) {
+	if f.Kind != CSV {
+		return nil, fmt.Errorf("reading header: format %s has no header", f.Kind)
+	}
+	f.Header = false
+	r, err := NewReader(src, ReaderOptions{Format: f, ObjectSizeBytes: objectSizeBytes,
+		Range: Range{0, objectSizeBytes}, BatchSizeBytes: minReadBytes})
+	if err != nil {
+		return nil, fmt.Errorf("reading header: %w", err)
+	}
+	r.buf.ctx = ctx
+	if err := r.syncStart(); err != nil {
+		return nil, fmt.Errorf("reading header: %w", err)
+	}
+	start := r.cursor
+	if start >= objectSizeBytes {
+		return nil, errors.New("reading header: the object has no header line")
+	}
+	end, _, err := r.recordEnd(start)
+	if err != nil {
+		return nil, fmt.Errorf("reading header: %w", err)
+	}
+	if end == start {
+		return nil, fmt.Errorf("reading header: the header line at byte offset %d is empty", start)
+	}
+	names, err := parseCSVRecord(r.buf.slice(start, end), f.delim(), start)
+	if err != nil {
+		return nil, fmt.Errorf("reading header: %w", err)
+	}
+	return names, nil
+}

@@ -1,0 +1,110 @@
+package record
+
+import (
+	"encoding/json"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/batonrun/baton/internal/value"
+	"github.com/tidwall/gjson"
+)
+
+// gjsonPath turns object keys into a gjson path, escaping each key so that
+// no key is read as a wildcard, modifier or separator.
+func gjsonPath(keys []string) string {
+	esc := make([]string, len(keys))
+	for i, k := range keys {
+		esc[i] = gjson.Escape(k)
+	}
+	return strings.Join(esc, ".")
+}
+
+// decodeJSON validates rec as one JSON value and looks up each path:
+// number -> Int when it is an integer literal that fits int64, else Float;
+// string -> Text; true/false -> Bool; null or missing -> Null; object or
+// array -> Text of its compact JSON. With duplicate keys the first wins.
+func (d *Decoder) decodeJSON(rec []byte, off int64) error {
+	if !gjson.ValidBytes(rec) {
+		return &RecordError{OffsetBytes: off, Reason: "invalid JSON"}
+	}
+	for slot, p := range d.paths {
+		v, err := d.jsonValue(gjson.GetBytes(rec, p))
+		if err != nil {
+			return &RecordError{OffsetBytes: off, Reason: "key " + strconv.Quote(p) + ": " + err.Error()}
+		}
+		d.row.vals[slot] = v
+	}
+	return nil
+}
+
+type numberRangeError struct{}
+
+func (numberRangeError) Error() string { return "number out of the float64 range" }
+
+func (d *Decoder) jsonValue(r gjson.Result) (value.Value, error) {
+	switch r.Type {
+	case gjson.False:
+		return value.FromBool(false), nil
+	case gjson.True:
+		return value.FromBool(true), nil
+	case gjson.String:
+		return value.FromText(r.Str), nil
+	case gjson.Number:
+		return jsonNumber(r.Raw)
+	case gjson.JSON:
+		d.compact.Reset()
+		if err := json.Compact(&d.compact, []byte(r.Raw)); err != nil {
+			return value.NullValue, err
+		}
+		return value.FromText(d.compact.String()), nil
+	}
+	return value.NullValue, nil
+}
+
+// jsonNumber types a JSON number literal.
+func jsonNumber(raw string) (value.Value, error) {
+	if !strings.ContainsAny(raw, ".eE") {
+		if i, err := strconv.ParseInt(raw, 10, 64); err == nil {
+			return value.FromInt(i), nil
+		}
+	}
+	f, err := strconv.ParseFloat(raw, 64)
+	if err != nil {
+		return value.NullValue, numberRangeError{}
+	}
+	return value.FromFloat(f), nil
+}
+
+// SampleJSONPaths returns the dotted key paths (e.g. "a", "a.b") of the
+// objects in recs, sorted and without duplicates, for validating column
+// names. Invalid lines are ignored.
+func SampleJSONPaths(recs [][]byte) []string {
+	seen := map[string]bool{}
+	for _, rec := range recs {
+		if gjson.ValidBytes(rec) {
+			collectPaths(gjson.ParseBytes(rec), "", seen)
+		}
+	}
+	out := make([]string, 0, len(seen))
+	for p := range seen {
+		out = append(out, p)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func collectPaths(r gjson.Result, prefix string, seen map[string]bool) {
+	if !r.IsObject() {
+		return
+	}
+	r.ForEach(func(k, v gjson.Result) bool {
+		p := k.Str
+		if prefix != "" {
+			p = prefix + "." + p
+		}
+		seen[p] = true
+		collectPaths(v, p, seen)
+		return true
+	})
+}
