@@ -12,18 +12,18 @@ import (
 	"github.com/batonrun/baton/internal/joblog"
 	"github.com/batonrun/baton/internal/query"
 	"github.com/batonrun/baton/internal/record"
-	"github.com/batonrun/baton/internal/value"
 )
 
 // jobLog is the part of a job's log the fan-in reads.
 type jobLog struct {
 	started events.JobStarted
+	ranges  map[int]events.Range
 	done    map[int]events.RangeCompleted
 	ckpts   []events.CheckpointCommitted // ordered by range, then generation
 }
 
 func readLog(ctx context.Context, l Ledger, jobID string) (jobLog, error) {
-	log := jobLog{done: map[int]events.RangeCompleted{}}
+	log := jobLog{done: map[int]events.RangeCompleted{}, ranges: map[int]events.Range{}}
 	e, err := l.Get(ctx, jobID, joblog.KeyJob)
 	if err != nil {
 		return log, fmt.Errorf("job %s: reading JobStarted: %w", jobID, err)
@@ -44,6 +44,17 @@ func readLog(ctx context.Context, l Ledger, jobID string) (jobLog, error) {
 	}
 	if len(log.done) < log.started.RangeCount {
 		return log, nil
+	}
+	plans, err := l.List(ctx, jobID, joblog.PrefixPlan)
+	if err != nil {
+		return log, fmt.Errorf("job %s: listing the plan: %w", jobID, err)
+	}
+	for _, e := range plans {
+		var rp events.RangePlanned
+		if err := joblog.Decode(e, &rp); err != nil {
+			return log, err
+		}
+		log.ranges[rp.Range.Index] = rp.Range
 	}
 	cks, err := l.List(ctx, jobID, joblog.PrefixCkpt)
 	if err != nil {
@@ -109,8 +120,9 @@ func merge(log jobLog) (events.JobSucceeded, error) {
 func checkBoundaries(log jobLog) error {
 	bs := make([]record.Boundary, 0, len(log.done))
 	for i := 0; i < log.started.RangeCount; i++ {
-		rc := log.done[i]
-		bs = append(bs, record.Boundary{FirstRecordBytes: rc.FirstRecordBytes, NextRecordBytes: rc.NextRecordBytes})
+		rc, r := log.done[i], log.ranges[i]
+		bs = append(bs, record.Boundary{Range: record.Range{Offset: r.OffsetBytes, End: r.EndBytes()},
+			FirstRecordBytes: rc.FirstRecordBytes, NextRecordBytes: rc.NextRecordBytes})
 	}
 	return record.CheckChain(bs)
 }
@@ -152,5 +164,3 @@ func Table(res *query.Result) events.ResultTable {
 	}
 	return t
 }
-
-var _ = value.NullValue

@@ -111,7 +111,10 @@ func (e *env) build() error {
 
 // newWorker is one worker container: its own warm cache over the shared store.
 func (e *env) newWorker() (lambda.Handler, error) {
-	c := cache.New(e.store, cache.Options{MaxBytes: e.cfg.CacheBytes})
+	c, err := cache.New(e.store, cache.Options{MaxBytes: e.cfg.CacheBytes})
+	if err != nil {
+		return nil, err
+	}
 	w, err := worker.New(c, e.ledger, e.bus, worker.Options{Progress: e})
 	if err != nil {
 		return nil, err

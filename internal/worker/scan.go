@@ -81,15 +81,15 @@ func (s *scanState) loop(r *record.Reader, inv invocation, ck *events.Checkpoint
 		t0 := s.w.opts.Now()
 		s.stoppedAt = -1
 		b, err := r.ReadBatch(s.ctx, s.consume)
+		if batches == 0 && !inv.synced {
+			ck.FirstRecordBytes = b.FirstRecordBytes
+		}
 		if errors.Is(err, errStopHere) {
 			ck.CursorBytes = s.stoppedAt
 			return nil
 		}
 		if err != nil {
 			return err
-		}
-		if batches == 0 && !inv.synced {
-			ck.FirstRecordBytes = b.FirstRecordBytes
 		}
 		ck.CursorBytes = b.NextBytes
 		ck.Batches++
