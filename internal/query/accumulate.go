@@ -1,0 +1,235 @@
+package query
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/batonrun/baton/aggregate"
+	"github.com/batonrun/baton/internal/value"
+)
+
+// Default limits (see Options).
+const (
+	DefaultMaxGroups = aggregate.DefaultMaxGroups
+	DefaultMaxRows   = aggregate.DefaultMaxRows
+)
+
+// Options bound an Accumulator. The zero value uses the defaults.
+type Options struct {
+	// MaxGroups caps distinct group keys; 0 means DefaultMaxGroups.
+	MaxGroups int
+	// MaxRows caps the rows of a projection without LIMIT; 0 means
+	// DefaultMaxRows.
+	MaxRows int
+}
+
+// Validate reports every invalid field, joined.
+func (o Options) Validate() error {
+	var errs []error
+	if o.MaxGroups < 0 {
+		errs = append(errs, fmt.Errorf("MaxGroups %d is negative", o.MaxGroups))
+	}
+	if o.MaxRows < 0 {
+		errs = append(errs, fmt.Errorf("MaxRows %d is negative", o.MaxRows))
+	}
+	return errors.Join(errs...)
+}
+
+func (o Options) limits() aggregate.Limits {
+	l := aggregate.Limits{MaxGroups: o.MaxGroups, MaxRows: o.MaxRows}
+	if l.MaxGroups <= 0 {
+		l.MaxGroups = DefaultMaxGroups
+	}
+	if l.MaxRows <= 0 {
+		l.MaxRows = DefaultMaxRows
+	}
+	return l
+}
+
+// Accumulator evaluates a Plan over records and keeps the mergeable state.
+// It is not safe for concurrent use; use one per goroutine. After Add
+// returns an error the accumulator's state is undefined: discard it.
+type Accumulator struct {
+	p   *Plan
+	lim aggregate.Limits
+	env env
+
+	scanned, matched int64
+
+	// groups mode: group i has key keys[i*nk:(i+1)*nk], states
+	// states[i*na:(i+1)*na] and encoded key encs[i].
+	index   map[string]int
+	encs    []string
+	keys    []value.Value
+	states  []aggregate.State
+	keyBuf  []byte
+	keyVals []value.Value
+
+	// rows mode
+	rows    []aggregate.Row
+	sortBuf []value.Value
+	cutoff  *aggregate.Row // with LIMIT: rows ordered after it cannot be kept
+}
+
+// NewAccumulator returns an empty accumulator for p. Non-positive limits in
+// o mean the defaults (call o.Validate to reject negative ones).
+func (p *Plan) NewAccumulator(o Options) *Accumulator {
+	a := &Accumulator{p: p, lim: o.limits()}
+	a.Reset()
+	return a
+}
+
+// Reset empties the accumulator, keeping its plan and limits.
+func (a *Accumulator) Reset() {
+	*a = Accumulator{p: a.p, lim: a.lim, index: map[string]int{},
+		keyVals: make([]value.Value, len(a.p.keys)), sortBuf: make([]value.Value, len(a.p.order))}
+}
+
+// Add evaluates one record: WHERE, then the group keys and aggregates, or
+// the projection. offsetBytes is the record's first byte in the object; it
+// orders projected rows and locates errors. Add may retain Text values
+// returned by r. Errors: *ValueError for a value an expression cannot use,
+// ErrTooManyGroups or ErrTooManyRows (wrapped) past the limits.
+func (a *Accumulator) Add(r Row, offsetBytes int64) error {
+	a.scanned++
+	e := &a.env
+	e.row, e.off = r, offsetBytes
+	if w := a.p.where; w != nil {
+		v, err := w.eval(e)
+		if err != nil {
+			return err
+		}
+		if t, known := truth(v); !t || !known {
+			return nil
+		}
+	}
+	a.matched++
+	if a.p.mode == aggregate.ModeGroups {
+		return a.addGroup(e)
+	}
+	return a.addRow(e)
+}
+
+func (a *Accumulator) addGroup(e *env) error {
+	p := a.p
+	for i, k := range p.keys {
+		v, err := k.eval(e)
+		if err != nil {
+			return err
+		}
+		a.keyVals[i] = v
+	}
+	a.keyBuf = aggregate.AppendKey(a.keyBuf[:0], a.keyVals)
+	gi, ok := a.index[string(a.keyBuf)]
+	if !ok {
+		if len(a.encs) >= a.lim.MaxGroups {
+			return fmt.Errorf("%w: more than %d distinct group keys (limit %d)", ErrTooManyGroups, a.lim.MaxGroups, a.lim.MaxGroups)
+		}
+		gi = len(a.encs)
+		enc := string(a.keyBuf)
+		a.index[enc] = gi
+		a.encs = append(a.encs, enc)
+		a.keys = append(a.keys, a.keyVals...)
+		a.states = append(a.states, make([]aggregate.State, len(p.aggs))...)
+	}
+	st := a.states[gi*len(p.aggs) : (gi+1)*len(p.aggs)]
+	for i := range p.aggs {
+		if err := update(&st[i], &p.aggs[i], e); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func update(s *aggregate.State, d *aggDef, e *env) error {
+	if d.arg == nil {
+		s.AddCount()
+		return nil
+	}
+	v, err := d.arg.eval(e)
+	if err != nil || v.IsNull() {
+		return err
+	}
+	switch d.fn {
+	case aggregate.Count:
+		s.AddCount()
+	case aggregate.Min:
+		s.AddMin(v)
+	case aggregate.Max:
+		s.AddMax(v)
+	default:
+		n, ok := v.Number()
+		if !ok {
+			return &ValueError{Expr: d.text, OffsetBytes: e.off, Reason: "is not a number"}
+		}
+		s.AddNumber(n)
+	}
+	return nil
+}
+
+func (a *Accumulator) addRow(e *env) error {
+	p := a.p
+	shape := &p.shape
+	if shape.HasLimit && shape.Keep == 0 {
+		return nil
+	}
+	for i, o := range p.order {
+		v, err := o.n.eval(e)
+		if err != nil {
+			return err
+		}
+		a.sortBuf[i] = v
+	}
+	row := aggregate.Row{OffsetBytes: e.off, SortKeys: a.sortBuf}
+	if a.cutoff != nil && shape.CompareRows(&row, a.cutoff) > 0 {
+		return nil
+	}
+	row.SortKeys = slices.Clone(a.sortBuf)
+	row.Values = make([]value.Value, len(p.outs))
+	for i, o := range p.outs {
+		v, err := o.eval(e)
+		if err != nil {
+			return err
+		}
+		row.Values[i] = v
+	}
+	a.rows = append(a.rows, row)
+	if shape.HasLimit && len(a.rows) >= 2*shape.Keep+64 {
+		a.rows = shape.SortRows(a.rows)
+		last := a.rows[len(a.rows)-1]
+		a.cutoff = &last
+	}
+	if !shape.HasLimit && len(a.rows) > a.lim.MaxRows {
+		return fmt.Errorf("%w: more than %d rows (limit %d)", ErrTooManyRows, a.lim.MaxRows, a.lim.MaxRows)
+	}
+	return nil
+}
+
+// Partial returns a copy of the accumulated state as a partial result
+// (groups sorted, rows sorted and cut to LIMIT+OFFSET). The accumulator can
+// keep adding afterwards, or be Reset.
+func (a *Accumulator) Partial() *aggregate.PartialResult {
+	pr := &aggregate.PartialResult{Shape: a.p.shape, Limits: a.lim,
+		RecordsScanned: a.scanned, RecordsMatched: a.matched}
+	if a.p.mode == aggregate.ModeRows {
+		rows := slices.Clone(a.rows)
+		pr.Rows = a.p.shape.SortRows(rows)
+		return pr
+	}
+	order := make([]int, len(a.encs))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(x, y int) int { return strings.Compare(a.encs[x], a.encs[y]) })
+	nk, na := len(a.p.keys), len(a.p.aggs)
+	pr.Groups = make([]aggregate.Group, len(order))
+	for j, i := range order {
+		pr.Groups[j] = aggregate.Group{
+			Key:    slices.Clone(a.keys[i*nk : (i+1)*nk]),
+			States: slices.Clone(a.states[i*na : (i+1)*na]),
+		}
+	}
+	return pr
+}

@@ -1,0 +1,134 @@
+package query
+
+import (
+	"strings"
+	"unicode/utf8"
+
+	"github.com/batonrun/baton/internal/value"
+)
+
+// likePattern is a compiled LIKE pattern: '%' matches any run of characters,
+// '_' exactly one UTF-8 character, the escape character makes the next
+// character literal (a trailing escape is literal). Matching is
+// case-sensitive and byte-exact otherwise.
+type likePattern struct {
+	toks []likeTok
+}
+
+type likeTok struct {
+	kind byte // 'l' literal, '_' one char, '%' any run
+	lit  string
+}
+
+func compileLike(p string, esc rune) likePattern {
+	var toks []likeTok
+	var lit strings.Builder
+	flush := func() {
+		if lit.Len() > 0 {
+			toks = append(toks, likeTok{kind: 'l', lit: lit.String()})
+			lit.Reset()
+		}
+	}
+	for i := 0; i < len(p); {
+		r, size := utf8.DecodeRuneInString(p[i:])
+		switch {
+		case r == esc && i+size < len(p):
+			_, size2 := utf8.DecodeRuneInString(p[i+size:])
+			lit.WriteString(p[i+size : i+size+size2])
+			i += size + size2
+			continue
+		case r == '%':
+			flush()
+			if len(toks) == 0 || toks[len(toks)-1].kind != '%' {
+				toks = append(toks, likeTok{kind: '%'})
+			}
+		case r == '_':
+			flush()
+			toks = append(toks, likeTok{kind: '_'})
+		default:
+			lit.WriteString(p[i : i+size])
+		}
+		i += size
+	}
+	flush()
+	return likePattern{toks: toks}
+}
+
+// match reports whether s matches the whole pattern.
+func (p *likePattern) match(s string) bool { return matchToks(p.toks, s) }
+
+func matchToks(toks []likeTok, s string) bool {
+	for len(toks) > 0 {
+		t := toks[0]
+		switch t.kind {
+		case 'l':
+			if !strings.HasPrefix(s, t.lit) {
+				return false
+			}
+			s = s[len(t.lit):]
+		case '_':
+			if s == "" {
+				return false
+			}
+			_, size := utf8.DecodeRuneInString(s)
+			s = s[size:]
+		case '%':
+			rest := toks[1:]
+			if len(rest) == 0 {
+				return true
+			}
+			for i := 0; i <= len(s); {
+				if matchToks(rest, s[i:]) {
+					return true
+				}
+				if i == len(s) {
+					break
+				}
+				_, size := utf8.DecodeRuneInString(s[i:])
+				i += size
+			}
+			return false
+		}
+		toks = toks[1:]
+	}
+	return s == ""
+}
+
+// likeNode is x [NOT] LIKE pattern [ESCAPE c]. A constant pattern is
+// compiled once at Bind.
+type likeNode struct {
+	x, pat node
+	esc    rune
+	not    bool
+	pre    *likePattern
+}
+
+func (n *likeNode) kids() []*node { return []*node{&n.x, &n.pat} }
+func (n *likeNode) write(b *strings.Builder, sig bool) {
+	writeChild(b, n.x, sig)
+	if n.not {
+		b.WriteString(" NOT")
+	}
+	b.WriteString(" LIKE ")
+	writeChild(b, n.pat, sig)
+	if n.esc != '\\' {
+		b.WriteString(" ESCAPE '" + string(n.esc) + "'")
+	}
+}
+
+func (n *likeNode) eval(e *env) (value.Value, error) {
+	x, err := n.x.eval(e)
+	if err != nil || x.IsNull() {
+		return value.NullValue, err
+	}
+	p := n.pre
+	if p == nil {
+		pv, err := n.pat.eval(e)
+		if err != nil || pv.IsNull() {
+			return value.NullValue, err
+		}
+		c := compileLike(pv.String(), n.esc)
+		p = &c
+	}
+	return value.FromBool(p.match(x.String()) != n.not), nil
+}
