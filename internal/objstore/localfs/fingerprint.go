@@ -1,0 +1,134 @@
+package localfs
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// FingerprintPrefix starts every ETag this store issues: the ETag is the
+// SHA-256 of the whole file, "sha256:<64 hex digits>".
+const FingerprintPrefix = "sha256:"
+
+// errUnstable reports that the file changed while it was being hashed.
+var errUnstable = errors.New("file changed while being fingerprinted")
+
+// memoEntry remembers the fingerprint of a file as it was at Sig.
+type memoEntry struct {
+	Path       string    `json:"path"`
+	Sig        signature `json:"sig"`
+	FP         string    `json:"fp"`
+	HashedAtNs int64     `json:"hashedAtNs"` // wall clock when hashing started
+}
+
+// trusted reports whether FP may be reused for a file whose signature is
+// now sig: the signature is unchanged and the hash was taken clearly after
+// the file's last change (see racyWindow).
+func (e memoEntry) trusted(sig signature) bool {
+	return e.Sig == sig && sig.changedNs()+int64(racyWindow) < e.HashedAtNs
+}
+
+type flightKey struct {
+	path string
+	sig  signature
+}
+
+type flight struct {
+	done chan struct{}
+	fp   string
+	err  error
+}
+
+// memo maps path -> fingerprint at a signature, deduplicating concurrent
+// hashing of the same file state. Safe for concurrent use.
+type memo struct {
+	sidecar sidecar
+	now     func() time.Time
+
+	hashes atomic.Int64 // files hashed, for tests and benchmarks
+
+	mu       sync.Mutex
+	entries  map[string]memoEntry
+	inFlight map[flightKey]*flight
+}
+
+func newMemo(sc sidecar, now func() time.Time) *memo {
+	return &memo{sidecar: sc, now: now, entries: map[string]memoEntry{}, inFlight: map[flightKey]*flight{}}
+}
+
+// fingerprint returns the fingerprint of f (opened from path) whose fstat
+// signature is sig, from the memo when trusted, else by hashing f. Errors:
+// errUnstable if f's signature changed during hashing; read errors.
+func (m *memo) fingerprint(f *os.File, path string, sig signature) (string, error) {
+	m.mu.Lock()
+	e, ok := m.entries[path]
+	m.mu.Unlock()
+	if !ok {
+		e, ok = m.sidecar.load(path)
+	}
+	if ok && e.trusted(sig) {
+		m.remember(e, false)
+		return e.FP, nil
+	}
+	return m.hashOnce(f, path, sig)
+}
+
+func (m *memo) remember(e memoEntry, persist bool) {
+	m.mu.Lock()
+	m.entries[e.Path] = e
+	m.mu.Unlock()
+	if persist {
+		m.sidecar.save(e)
+	}
+}
+
+// hashOnce hashes f unless another goroutine is already hashing the same
+// path at the same signature, in which case it waits for that result.
+func (m *memo) hashOnce(f *os.File, path string, sig signature) (string, error) {
+	k := flightKey{path, sig}
+	m.mu.Lock()
+	if fl, ok := m.inFlight[k]; ok {
+		m.mu.Unlock()
+		<-fl.done
+		return fl.fp, fl.err
+	}
+	fl := &flight{done: make(chan struct{})}
+	m.inFlight[k] = fl
+	m.mu.Unlock()
+
+	start := m.now()
+	m.hashes.Add(1)
+	fl.fp, fl.err = hashFile(f, sig)
+	if fl.err == nil {
+		m.remember(memoEntry{Path: path, Sig: sig, FP: fl.fp, HashedAtNs: start.UnixNano()}, true)
+	}
+	m.mu.Lock()
+	delete(m.inFlight, k)
+	m.mu.Unlock()
+	close(fl.done)
+	return fl.fp, fl.err
+}
+
+// hashFile returns the fingerprint of the first sig.Size bytes of f, read
+// with pread, and checks that f's signature is still sig afterwards.
+func hashFile(f *os.File, sig signature) (string, error) {
+	h := sha256.New()
+	n, err := io.Copy(h, io.NewSectionReader(f, 0, sig.Size))
+	if err != nil {
+		return "", fmt.Errorf("fingerprinting %s at byte %d: %w", f.Name(), n, err)
+	}
+	after, err := statFile(f)
+	if err != nil {
+		return "", fmt.Errorf("fingerprinting %s: %w", f.Name(), err)
+	}
+	if n != sig.Size || after != sig {
+		return "", errUnstable
+	}
+	return FingerprintPrefix + hex.EncodeToString(h.Sum(nil)), nil
+}

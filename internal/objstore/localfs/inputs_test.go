@@ -1,0 +1,75 @@
+package localfs_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/batonrun/baton/events"
+	"github.com/batonrun/baton/internal/objstore"
+	"github.com/batonrun/baton/internal/objstore/localfs"
+)
+
+func TestHeadResolvesRelativeKey(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	if err := os.WriteFile("rel.csv", []byte("x\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s := newStore(t, localfs.Options{})
+	ref, err := s.Head(context.Background(), "", "./sub/../rel.csv", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := filepath.Abs("rel.csv")
+	if ref.Key != want || ref.SizeBytes != 2 {
+		t.Errorf("Head = %+v, want key %s size 2", ref, want)
+	}
+}
+
+func TestRejectsBadInput(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "f")
+	if err := os.WriteFile(path, []byte("abc"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s := newStore(t, localfs.Options{})
+	for _, c := range [][3]string{{"bucket", path, ""}, {"", path, "v1"}, {"", dir, ""}} {
+		_, err := s.Head(ctx, c[0], c[1], c[2])
+		if err == nil || errors.Is(err, objstore.ErrNotFound) {
+			t.Errorf("Head(%q, %q, %q) error = %v, want a usage error", c[0], c[1], c[2], err)
+		}
+	}
+	ref, err := s.Head(ctx, "", path, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, bad := range []events.ObjectRef{
+		{Bucket: "b", Key: ref.Key, ETag: ref.ETag, SizeBytes: 3},
+		{Key: "f", ETag: ref.ETag, SizeBytes: 3},
+		{Key: ref.Key, ETag: ref.ETag, VersionID: "v", SizeBytes: 3},
+	} {
+		if _, err := s.ReadRange(ctx, bad, 0, 1); err == nil || errors.Is(err, objstore.ErrObjectChanged) {
+			t.Errorf("ReadRange(%+v) error = %v, want a usage error", bad, err)
+		}
+	}
+	if _, err := localfs.New(localfs.Options{FingerprintCacheDir: "relative/dir"}); err == nil {
+		t.Error("relative FingerprintCacheDir accepted")
+	}
+}
+
+func TestETagIsSHA256OfContent(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "f")
+	if err := os.WriteFile(path, []byte("abc"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ref, err := newStore(t, localfs.Options{}).Head(context.Background(), "", path, "")
+	// Reference: SHA-256("abc") from FIPS 180-2 appendix B.1.
+	want := "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+	if err != nil || ref.ETag != want {
+		t.Errorf("ETag = %s, %v; want %s", ref.ETag, err, want)
+	}
+}
