@@ -13,7 +13,7 @@ import (
 )
 
 func testDetailRoundTrip(t *testing.T, _ Features, newLedger func(*testing.T) Ledger) {
-	l, ctx := newLedger(t), context.Background()
+	l := newLedger(t)
 	details := []json.RawMessage{
 		nil,
 		json.RawMessage(`{}`),
@@ -22,18 +22,10 @@ func testDetailRoundTrip(t *testing.T, _ Features, newLedger func(*testing.T) Le
 		json.RawMessage(`"caf\u00e9 ☕"`),
 		json.RawMessage(`{"big":"` + strings.Repeat("xyz\u00e9", 60_000) + `"}`),
 	}
-	var es []ledger.Entry
-	for i, d := range details {
-		e := entry(string(rune('a'+i)), i)
-		e.Detail = d
-		es = append(es, e)
-	}
+	es := variants(len(details), func(e *ledger.Entry, i int) { e.Detail = details[i] })
 	mustAppend(t, l, "j1", es...)
 	for _, want := range es {
-		got, err := l.Get(ctx, "j1", want.Key)
-		if err != nil {
-			t.Fatal(err)
-		}
+		got := mustGet(t, l, "j1", want.Key)
 		if !bytes.Equal(got.Detail, want.Detail) {
 			t.Errorf("key %s: detail %d bytes, want %d bytes exactly", want.Key, len(got.Detail), len(want.Detail))
 		}
@@ -41,21 +33,13 @@ func testDetailRoundTrip(t *testing.T, _ Features, newLedger func(*testing.T) Le
 }
 
 func testTimeUTC(t *testing.T, _ Features, newLedger func(*testing.T) Ledger) {
-	l, ctx := newLedger(t), context.Background()
+	l := newLedger(t)
 	zone := time.FixedZone("UTC+5:30", 5*3600+1800)
 	times := []time.Time{time.Now(), time.Date(2026, 1, 2, 3, 4, 5, 6, zone), {}, time.Date(9999, 12, 31, 23, 59, 59, 999999999, time.UTC)}
-	var es []ledger.Entry
-	for i, tm := range times {
-		e := entry(string(rune('a'+i)), i)
-		e.Time = tm
-		es = append(es, e)
-	}
+	es := variants(len(times), func(e *ledger.Entry, i int) { e.Time = times[i] })
 	mustAppend(t, l, "j1", es...)
 	for _, want := range es {
-		got, err := l.Get(ctx, "j1", want.Key)
-		if err != nil {
-			t.Fatal(err)
-		}
+		got := mustGet(t, l, "j1", want.Key)
 		if !got.Time.Equal(want.Time) || got.Time.Location() != time.UTC {
 			t.Errorf("key %s: time = %v, want %v in UTC", want.Key, got.Time, want.Time.UTC())
 		}
@@ -131,4 +115,23 @@ func testJobsSummary(t *testing.T, _ Features, newLedger func(*testing.T) Ledger
 			t.Errorf("Jobs[%d] = %+v, want %+v", i, g, w)
 		}
 	}
+}
+
+// variants returns n entries with keys "a", "b", ..., each changed by set.
+func variants(n int, set func(e *ledger.Entry, i int)) []ledger.Entry {
+	es := make([]ledger.Entry, n)
+	for i := range es {
+		es[i] = entry(string(rune('a'+i)), i)
+		set(&es[i], i)
+	}
+	return es
+}
+
+func mustGet(t *testing.T, l Ledger, jobID, key string) ledger.Entry {
+	t.Helper()
+	e, err := l.Get(context.Background(), jobID, key)
+	if err != nil {
+		t.Fatalf("Get(%s, %s): %v", jobID, key, err)
+	}
+	return e
 }
