@@ -87,6 +87,16 @@ func DefaultStateDir() string {
 	return filepath.Join(dir, "baton")
 }
 
+func stateDirOf(cfg Config) string {
+	if cfg.StateDir == "" {
+		return DefaultStateDir()
+	}
+	if abs, err := filepath.Abs(cfg.StateDir); err == nil {
+		return abs
+	}
+	return cfg.StateDir
+}
+
 // LedgerPath is the ledger database file inside a state directory.
 func LedgerPath(stateDir string) string {
 	if stateDir == "" {

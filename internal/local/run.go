@@ -47,7 +47,11 @@ func Run(ctx context.Context, cfg Config) (Outcome, error) {
 		return Outcome{}, fmt.Errorf("opening ledger: %w", err)
 	}
 	defer led.Close()
-	e := &env{cfg: cfg, ledger: led, store: localfs.New(localfs.Options{})}
+	store, err := localfs.New(localfs.Options{FingerprintCacheDir: filepath.Join(stateDirOf(cfg), "fingerprints")})
+	if err != nil {
+		return Outcome{}, err
+	}
+	e := &env{cfg: cfg, ledger: led, store: store}
 	if err := e.build(); err != nil {
 		return Outcome{}, err
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/batonrun/baton/events"
 	"github.com/batonrun/baton/internal/ids"
+	"github.com/batonrun/baton/internal/joblog"
 	"github.com/batonrun/baton/internal/ledger"
 )
 

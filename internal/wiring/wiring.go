@@ -54,7 +54,11 @@ func FromEnv(getenv func(string) string) (Deps, error) {
 		if err != nil {
 			return Deps{}, fmt.Errorf("opening ledger: %w", err)
 		}
-		return Deps{Store: localfs.New(localfs.Options{}), Ledger: l}, nil
+		store, err := localfs.New(localfs.Options{})
+		if err != nil {
+			return Deps{}, err
+		}
+		return Deps{Store: store, Ledger: l}, nil
 	default:
 		return Deps{}, fmt.Errorf("BATON_BACKEND=%q: want aws or local", backend)
 	}

@@ -93,10 +93,10 @@ func (s *scanState) loop(r *record.Reader, inv invocation, ck *events.Checkpoint
 		}
 		ck.CursorBytes = b.NextBytes
 		ck.Batches++
-		s.slowest = max(s.slowest, s.w.opts.Now().Sub(t0))
 		if p := s.w.opts.Progress; p != nil {
 			p.BatchDone(inv.jobID, inv.rng.Index, b.NextBytes-b.StartBytes, b.Records)
 		}
+		s.slowest = max(s.slowest, s.w.opts.Now().Sub(t0)) // includes reporting progress
 		if b.Done {
 			ck.Done, ck.Stop = true, events.StopDone
 			return nil

@@ -1,0 +1,318 @@
+package worker_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/batonrun/baton/aggregate/fanin"
+	"github.com/batonrun/baton/events"
+	"github.com/batonrun/baton/internal/joblog"
+	"github.com/batonrun/baton/internal/ledger"
+	ledgermem "github.com/batonrun/baton/internal/ledger/memory"
+	objmem "github.com/batonrun/baton/internal/objstore/memory"
+	"github.com/batonrun/baton/internal/splitter"
+	"github.com/batonrun/baton/internal/worker"
+)
+
+// fakeClock advances only when told to. It starts an hour ahead of real
+// time so that real contexts carrying its deadlines never expire.
+type fakeClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func newClock() *fakeClock { return &fakeClock{now: time.Now().Add(time.Hour)} }
+
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *fakeClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+// slowBatches makes every batch take perBatch of fake time.
+type slowBatches struct {
+	clock    *fakeClock
+	perBatch time.Duration
+}
+
+func (s *slowBatches) BatchDone(string, int, int64, int64) { s.clock.Advance(s.perBatch) }
+
+// timedLedger records the fake time of every checkpoint append.
+type timedLedger struct {
+	*ledgermem.Ledger
+	clock   *fakeClock
+	mu      sync.Mutex
+	commits []time.Time
+}
+
+func (l *timedLedger) Append(ctx context.Context, jobID string, entries ...ledger.Entry) error {
+	for _, e := range entries {
+		if strings.HasPrefix(e.Key, joblog.PrefixCkpt) {
+			l.mu.Lock()
+			l.commits = append(l.commits, l.clock.Now())
+			l.mu.Unlock()
+		}
+	}
+	return l.Ledger.Append(ctx, jobID, entries...)
+}
+
+// queue is a Publisher that keeps events for the test to deliver.
+type queue struct {
+	mu   sync.Mutex
+	envs []events.Envelope
+}
+
+func (q *queue) Publish(_ context.Context, envs ...events.Envelope) error {
+	if len(envs) > events.MaxEntriesPerPut {
+		return fmt.Errorf("%d entries in one call", len(envs))
+	}
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.envs = append(q.envs, envs...)
+	return nil
+}
+
+func (q *queue) pop() (events.Envelope, bool) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if len(q.envs) == 0 {
+		return events.Envelope{}, false
+	}
+	e := q.envs[0]
+	q.envs = q.envs[1:]
+	return e, true
+}
+
+// harness runs splitter, worker and aggregator over in-memory ports,
+// delivering events one at a time with a per-invocation timeout.
+type harness struct {
+	t        *testing.T
+	clock    *fakeClock
+	store    *objmem.Store
+	slow     *slowBatches
+	ledger   *timedLedger
+	bus      *queue
+	timeout  time.Duration
+	deliver  func(events.Envelope) int // copies to deliver; nil means 1
+	deadline []time.Time
+}
+
+func newHarness(t *testing.T, data string, perBatch time.Duration, batchBytes int64) *harness {
+	clock := newClock()
+	mem := objmem.New(objmem.Options{})
+	mem.Put("", "obj.csv", []byte(data))
+	return &harness{t: t, clock: clock, store: mem, slow: &slowBatches{clock: clock, perBatch: perBatch},
+		ledger: &timedLedger{Ledger: ledgermem.New(), clock: clock}, bus: &queue{}}
+}
+
+func (h *harness) run(req events.JobRequested) events.JobSucceeded {
+	h.t.Helper()
+	ctx := context.Background()
+	sp := splitter.New(h.store, h.ledger, h.bus, splitter.Options{Now: h.clock.Now})
+	w, err := worker.New(h.store, h.ledger, h.bus, worker.Options{Now: h.clock.Now, Progress: h.slow})
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	agg := fanin.New(h.ledger, h.bus, fanin.Options{Now: h.clock.Now})
+	env, err := events.Encode("req-1", h.clock.Now(), req)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	h.bus.envs = append(h.bus.envs, env)
+	for steps := 0; ; steps++ {
+		if steps > 100000 {
+			h.t.Fatal("job does not finish")
+		}
+		env, ok := h.bus.pop()
+		if !ok {
+			break
+		}
+		copies := 1
+		if h.deliver != nil {
+			copies = h.deliver(env)
+		}
+		for range copies {
+			ictx, cancel := context.WithDeadline(ctx, h.clock.Now().Add(h.timeout))
+			dl, _ := ictx.Deadline()
+			h.deadline = append(h.deadline, dl)
+			switch env.DetailType {
+			case events.TypeJobRequested:
+				err = sp.Handle(ictx, env)
+			case events.TypeRangeAssigned, events.TypeRangeContinued:
+				err = w.Handle(ictx, env)
+			case events.TypeFanInRequested:
+				err = agg.Handle(ictx, env)
+			default:
+				err = nil
+			}
+			cancel()
+			if err != nil {
+				h.t.Fatalf("%s: %v", env.DetailType, err)
+			}
+		}
+	}
+	e, err := h.ledger.Get(ctx, req.JobID, joblog.KeyTerminal)
+	if err != nil {
+		h.t.Fatalf("no terminal entry: %v", err)
+	}
+	if e.DetailType != events.TypeJobSucceeded {
+		h.t.Fatalf("job ended with %s: %s", e.DetailType, e.Detail)
+	}
+	var s events.JobSucceeded
+	if err := joblog.Decode(e, &s); err != nil {
+		h.t.Fatal(err)
+	}
+	return s
+}
+
+func lines(n int) string {
+	var b strings.Builder
+	b.WriteString("k,v\n")
+	for i := range n {
+		fmt.Fprintf(&b, "%c,%d\n", 'a'+i%3, i)
+	}
+	return b.String()
+}
+
+func request(jobID string, batch int64) events.JobRequested {
+	return events.JobRequested{SchemaVersion: events.SchemaVersion, JobID: jobID, Object: events.ObjectRef{Key: "obj.csv"},
+		Query: "SELECT count(*), sum(v) FROM s3object", Format: events.Format{Kind: "csv", Header: true},
+		Limits: events.Limits{RangeSizeBytes: 1 << 20, BatchSizeBytes: batch}}
+}
+
+// With 8 s batches and a 15 s timeout, each invocation must run one batch
+// and commit before its deadline, though the margin (7 s) is smaller than a
+// batch: the worker measured the batch and stopped.
+func TestSlowBatchesCheckpointBeforeDeadline(t *testing.T) {
+	const n = 5000
+	h := newHarness(t, lines(n), 8*time.Second, 4096)
+	h.timeout = 15 * time.Second
+	res := h.run(request("slow", 4096))
+	want := fmt.Sprint(n, ",", n*(n-1)/2)
+	if got := strings.Join(res.Result.Rows[0], ","); got != want {
+		t.Fatalf("result %s, want %s", got, want)
+	}
+	if res.Stats.Hops < 5 {
+		t.Fatalf("hops %d: expected recursion", res.Stats.Hops)
+	}
+	checkCommitsBeforeDeadlines(t, h)
+}
+
+func checkCommitsBeforeDeadlines(t *testing.T, h *harness) {
+	t.Helper()
+	if len(h.ledger.commits) == 0 {
+		t.Fatal("no commits")
+	}
+	// Every commit must precede the deadline of the invocation that made it;
+	// invocations run one at a time, so the latest deadline not after the
+	// commit's start is its own.
+	for i, c := range h.ledger.commits {
+		ok := false
+		for _, d := range h.deadline {
+			if !c.After(d) && c.After(d.Add(-h.timeout)) {
+				ok = true
+			}
+		}
+		if !ok {
+			t.Fatalf("commit %d at %v is after its invocation's deadline", i, c)
+		}
+	}
+}
+
+// A missing deadline means no deadline: one invocation does the whole range.
+func TestNoDeadlineMeansNoHops(t *testing.T) {
+	h := newHarness(t, lines(3000), time.Hour, 1024)
+	h.timeout = 0
+	sp := splitter.New(h.store, h.ledger, h.bus, splitter.Options{Now: h.clock.Now})
+	w, _ := worker.New(h.store, h.ledger, h.bus, worker.Options{Now: h.clock.Now, Progress: h.slow})
+	env, _ := events.Encode("r", h.clock.Now(), request("nodl", 1024))
+	if err := sp.Handle(context.Background(), env); err != nil {
+		t.Fatal(err)
+	}
+	assigned, _ := h.bus.pop()
+	if err := w.Handle(context.Background(), assigned); err != nil {
+		t.Fatal(err)
+	}
+	next, _ := h.bus.pop()
+	if next.DetailType != events.TypeFanInRequested {
+		t.Fatalf("next event %s, want FanInRequested (no hop without a deadline)", next.DetailType)
+	}
+}
+
+// Every event delivered twice: the result is unchanged and each
+// (range, generation) has exactly one checkpoint.
+func TestDuplicateDeliveriesChangeNothing(t *testing.T) {
+	const n = 4000
+	h := newHarness(t, lines(n), 8*time.Second, 2048)
+	h.timeout = 15 * time.Second
+	h.deliver = func(events.Envelope) int { return 2 }
+	res := h.run(request("dup", 2048))
+	if got, want := strings.Join(res.Result.Rows[0], ","), fmt.Sprint(n, ",", n*(n-1)/2); got != want {
+		t.Fatalf("result %s, want %s", got, want)
+	}
+	cks, _ := h.ledger.List(context.Background(), "dup", joblog.PrefixCkpt)
+	if len(cks) != res.Stats.Invocations {
+		t.Fatalf("%d checkpoints, %d invocations", len(cks), res.Stats.Invocations)
+	}
+}
+
+// A generation beyond the hop cap fails the range loudly.
+func TestHopCapFailsTheRange(t *testing.T) {
+	h := newHarness(t, lines(3000), 8*time.Second, 1024)
+	h.timeout = 15 * time.Second
+	req := request("cap", 1024)
+	req.Limits.MaxHops = 3
+	sp := splitter.New(h.store, h.ledger, h.bus, splitter.Options{Now: h.clock.Now})
+	w, _ := worker.New(h.store, h.ledger, h.bus, worker.Options{Now: h.clock.Now, Progress: h.slow})
+	env, _ := events.Encode("r", h.clock.Now(), req)
+	if err := sp.Handle(context.Background(), env); err != nil {
+		t.Fatal(err)
+	}
+	for range 20 {
+		e, ok := h.bus.pop()
+		if !ok {
+			break
+		}
+		ctx, cancel := context.WithDeadline(context.Background(), h.clock.Now().Add(h.timeout))
+		if e.DetailType == events.TypeRangeAssigned || e.DetailType == events.TypeRangeContinued {
+			if err := w.Handle(ctx, e); err != nil {
+				t.Fatal(err)
+			}
+		}
+		cancel()
+	}
+	term, err := h.ledger.Get(context.Background(), "cap", joblog.KeyTerminal)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var jf events.JobFailed
+	if err := joblog.Decode(term, &jf); err != nil || jf.Code != events.CodeHopCap || !strings.Contains(jf.Reason, "hop cap of 3") {
+		t.Fatalf("terminal %s %+v (%v)", term.DetailType, jf, err)
+	}
+}
+
+func TestMalformedEventIsRejected(t *testing.T) {
+	w, err := worker.New(objmem.New(objmem.Options{}), ledgermem.New(), &queue{}, worker.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := events.Envelope{DetailType: events.TypeRangeAssigned, Detail: []byte(`{"schemaVersion":1,"jobId":"j","range":{"index":-1}}`)}
+	if err := w.Handle(context.Background(), bad); !errors.Is(err, events.ErrMalformed) {
+		t.Fatalf("got %v", err)
+	}
+	other := events.Envelope{DetailType: "Nope", Detail: []byte(`{}`)}
+	if err := w.Handle(context.Background(), other); !errors.Is(err, worker.ErrUnknownDetailType) {
+		t.Fatalf("got %v", err)
+	}
+}
