@@ -55,7 +55,7 @@ func (r *Reader) sync() error {
 func (r *Reader) syncStart() error {
 	r.buf.off, r.buf.data = 0, r.buf.data[:0]
 	for r.buf.end() < int64(len(bom)) {
-		ok, err := r.more(0, 0, r.rng.End)
+		ok, err := r.more(0, 0, r.limit(0))
 		if err != nil {
 			return err
 		}
