@@ -12,6 +12,8 @@
 //	[WHERE cond] [GROUP BY expr|position|alias, ...] [HAVING cond]
 //	[ORDER BY expr|position|alias [ASC|DESC], ...] [LIMIT n [OFFSET m] | LIMIT m, n]
 //
+// Rules:
+//
 //   - The table is s3object (any case). Joins, other tables, subqueries,
 //     UNION, WITH, DISTINCT, window functions, CASE, REGEXP and
 //     count(DISTINCT x) are rejected with an *UnsupportedError naming the

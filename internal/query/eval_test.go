@@ -47,8 +47,8 @@ func TestExpressions(t *testing.T) {
 		{"a IN (1, 2)", []string{"", "", ""}, "NULL"},
 		{"a IN ('x', b)", []string{"y", "y", ""}, "true"},
 		// numeric vs text comparison
-		{"a > 9", []string{"10", "", ""}, "true"},        // Text vs Int: numeric
-		{"a > b", []string{"10", "9", ""}, "false"},      // Text vs Text: string order
+		{"a > 9", []string{"10", "", ""}, "true"},   // Text vs Int: numeric
+		{"a > b", []string{"10", "9", ""}, "false"}, // Text vs Text: string order
 		{"CAST(a AS SIGNED) > b", []string{"10", "9", ""}, "true"},
 		{"a = 1.0", []string{"1", "", ""}, "true"},
 		{"a = 'abc'", []string{"abc", "", ""}, "true"},
