@@ -8,8 +8,8 @@ import (
 	"github.com/batonrun/baton/aggregate"
 	"github.com/batonrun/baton/events"
 	"github.com/batonrun/baton/internal/failure"
-	"github.com/batonrun/baton/internal/jobspec"
 	"github.com/batonrun/baton/internal/joblog"
+	"github.com/batonrun/baton/internal/jobspec"
 	"github.com/batonrun/baton/internal/query"
 	"github.com/batonrun/baton/internal/record"
 )

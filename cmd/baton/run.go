@@ -17,13 +17,13 @@ import (
 )
 
 type runFlags struct {
-	query, format, delimiter, output              string
-	header, noHeader, quiet                       bool
-	rangeSize, batchSize, maxRecord               string
-	timeout                                       time.Duration
-	concurrency, maxHops, maxGroups, maxRanges    int
-	duplicate                                     float64
-	seed                                          uint64
+	query, format, delimiter, output           string
+	header, noHeader, quiet                    bool
+	rangeSize, batchSize, maxRecord            string
+	timeout                                    time.Duration
+	concurrency, maxHops, maxGroups, maxRanges int
+	duplicate                                  float64
+	seed                                       uint64
 }
 
 func newRunCmd(g *globals) *cobra.Command {
@@ -46,7 +46,7 @@ func newRunCmd(g *globals) *cobra.Command {
 	fl.StringVar(&f.rangeSize, "range-size", "", "bytes per range, e.g. 64MiB (default 32MiB, grown to stay within --max-ranges; min 1KiB)")
 	fl.StringVar(&f.batchSize, "batch-size", "", "bytes per batch, e.g. 4MiB (default 4MiB)")
 	fl.StringVar(&f.maxRecord, "max-record-size", "", "longest record accepted, e.g. 64MiB (default 64MiB)")
-	fl.DurationVar(&f.timeout, "timeout", localrt.DefaultTimeout, "per-invocation timeout, as Lambda's (any duration locally, e.g. 100ms)")
+	fl.DurationVar(&f.timeout, "timeout", localrt.DefaultTimeout, "timeout of each range-worker invocation, as Lambda's (any duration locally; 100ms shows recursion on small files)")
 	fl.IntVar(&f.concurrency, "concurrency", runtime.NumCPU(), "invocations running at once")
 	fl.IntVar(&f.maxHops, "max-hops", 0, "hop cap per range (default 1000)")
 	fl.IntVar(&f.maxGroups, "max-groups", 0, "most groups a result may have (default 100000)")
@@ -119,7 +119,7 @@ func (f *runFlags) config(path, stateDir string) (local.Config, error) {
 		errs = append(errs, fmt.Errorf("--concurrency %d must be positive", f.concurrency))
 	}
 	cfg := local.Config{Path: path, Query: f.query, Format: format, Limits: limits, StateDir: stateDir,
-		Runtime: localrt.Options{Timeout: f.timeout, Concurrency: f.concurrency, Seed: f.seed},
+		Runtime:              localrt.Options{Timeout: f.timeout, Concurrency: f.concurrency, Seed: f.seed},
 		DuplicateProbability: f.duplicate, Seed: f.seed}
 	if err := errors.Join(errs...); err != nil {
 		return cfg, err

@@ -32,6 +32,9 @@ type Config struct {
 	// StateDir holds the ledger database; "" means DefaultStateDir().
 	StateDir string
 	// Runtime configures the local runtime (timeout, concurrency, recycling).
+	// Its Timeout applies to range workers; the splitter and the aggregator
+	// run with localrt.DefaultTimeout, as they would with their own settings
+	// in the AWS stack.
 	Runtime localrt.Options
 	// DuplicateProbability delivers events twice with this chance (testing).
 	DuplicateProbability float64

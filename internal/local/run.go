@@ -71,13 +71,15 @@ func Run(ctx context.Context, cfg Config) (Outcome, error) {
 
 // env is one local deployment: runtime, bus and the three functions.
 type env struct {
-	cfg       Config
-	ledger    *sqlite.Ledger
-	store     *localfs.Store
-	rt        *localrt.Runtime
-	bus       *localbus.Bus
-	bytesDone atomic.Int64
-	failures  atomic.Int64
+	cfg         Config
+	ledger      *sqlite.Ledger
+	store       *localfs.Store
+	rt          *localrt.Runtime
+	bus         *localbus.Bus
+	ended       chan struct{} // a terminal event was published
+	bytesDone   atomic.Int64
+	failures    atomic.Int64
+	lastFailure atomic.Value // string
 }
 
 func (e *env) build() error {
@@ -85,6 +87,7 @@ func (e *env) build() error {
 	userOnFailure := ro.OnFailure
 	ro.OnFailure = func(fn string, payload []byte, err error) {
 		e.failures.Add(1)
+		e.lastFailure.Store(err.Error())
 		if userOnFailure != nil {
 			userOnFailure(fn, payload, err)
 		}
@@ -92,11 +95,11 @@ func (e *env) build() error {
 	rt, err := localrt.New(ro,
 		localrt.Function{Name: FnSplitter, New: func() (lambda.Handler, error) {
 			return lambda.NewHandler(splitter.New(e.store, e.ledger, e.bus, splitter.Options{}).Handle), nil
-		}},
+		}, Timeout: localrt.DefaultTimeout},
 		localrt.Function{Name: FnWorker, New: e.newWorker},
 		localrt.Function{Name: FnAggregator, New: func() (lambda.Handler, error) {
 			return lambda.NewHandler(fanin.New(e.ledger, e.bus, fanin.Options{}).Handle), nil
-		}},
+		}, Timeout: localrt.DefaultTimeout},
 	)
 	if err != nil {
 		return err
@@ -109,6 +112,15 @@ func (e *env) build() error {
 	bus.Route(events.TypeRangeAssigned, FnWorker)
 	bus.Route(events.TypeRangeContinued, FnWorker)
 	bus.Route(events.TypeFanInRequested, FnAggregator)
+	e.ended = make(chan struct{}, 1)
+	bus.Observe(func(env events.Envelope) {
+		if env.DetailType == events.TypeJobSucceeded || env.DetailType == events.TypeJobFailed {
+			select {
+			case e.ended <- struct{}{}:
+			default:
+			}
+		}
+	})
 	e.rt, e.bus = rt, bus
 	return nil
 }
@@ -157,13 +169,15 @@ func (e *env) wait(ctx context.Context, out Outcome) (Outcome, error) {
 			return out, err
 		}
 		if idle {
-			return out, fmt.Errorf("job %s: %w: %d invocation(s) failed all retries; see `baton events %s`", out.JobID, ErrStalled, e.failures.Load(), out.JobID)
+			last, _ := e.lastFailure.Load().(string)
+			return out, fmt.Errorf("job %s: %w: %d invocation(s) failed all retries, the last with: %s; see `baton events %s`", out.JobID, ErrStalled, e.failures.Load(), last, out.JobID)
 		}
 		e.report(ctx, out.JobID)
 		select {
 		case <-ctx.Done():
 			return out, ctx.Err()
 		case <-tick.C:
+		case <-e.ended:
 		}
 	}
 }

@@ -63,11 +63,15 @@ func (r *Runtime) run(fn string, payload []byte) error {
 	if err != nil {
 		return err
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), r.opts.Timeout)
+	timeout := r.opts.Timeout
+	if t := r.fns[fn].Timeout; t > 0 {
+		timeout = t
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	start := time.Now()
 	_, err = c.h.Invoke(ctx, payload)
-	timedOut := time.Since(start) > r.opts.Timeout
+	timedOut := time.Since(start) > timeout
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.stats.Invocations++
@@ -77,7 +81,7 @@ func (r *Runtime) run(fn string, payload []byte) error {
 	if timedOut {
 		r.stats.Timeouts++
 		r.stats.Recycled++
-		return fmt.Errorf("%s: task timed out after %v", fn, r.opts.Timeout)
+		return fmt.Errorf("%s: task timed out after %v", fn, timeout)
 	}
 	if r.rng.Float64() < r.opts.RecycleProbability {
 		r.stats.Recycled++

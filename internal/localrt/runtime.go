@@ -28,6 +28,8 @@ const DefaultTimeout = 15 * time.Minute
 type Function struct {
 	Name string
 	New  func() (lambda.Handler, error)
+	// Timeout overrides Options.Timeout for this function when positive.
+	Timeout time.Duration
 }
 
 // Options configures a Runtime. The zero value means the documented defaults.
