@@ -72,13 +72,3 @@ func render2D(rows [][]value.Value) string {
 	}
 	return b.String()
 }
-
-func TestSmoke(t *testing.T) {
-	res, err := runCSV(t, "SELECT origin, count(*), avg(delay), sum(delay)/count(*) FROM s3object s WHERE s.distance > 100 GROUP BY origin ORDER BY 2 DESC",
-		flightCols,
-		"01010001,5,500,SFO,LAX", "01010002,-3,50,SFO,LAX", "01010003,10,300,OAK,SEA", "01010004,2,400,SFO,SEA")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Log(res.Columns, render2D(res.Rows))
-}
