@@ -146,4 +146,4 @@ func (w *tagWalker) checkJSONType(path string, typ reflect.Type, node map[string
 }
 
 func asMap(v any) map[string]any { m, _ := v.(map[string]any); return m }
-func asSlice(v any) []any       { s, _ := v.([]any); return s }
+func asSlice(v any) []any        { s, _ := v.([]any); return s }
