@@ -109,18 +109,9 @@ func (s *Splitter) learnSchema(ctx context.Context, spec *events.JobSpec) ([]str
 }
 
 func (s *Splitter) learnCSV(ctx context.Context, spec *events.JobSpec, rf record.Format) error {
-	rf.Header = false // read the header line itself as the first record
-	var first []string
-	err := s.readFirst(ctx, spec, rf, sampleBytes, func(rec []byte, off int64) error {
-		fields, err := record.ParseCSVRecord(rec, rf.Delimiter)
-		if err != nil {
-			return fmt.Errorf("reading the CSV header at byte offset %d: %w", off, err)
-		}
-		first = fields
-		return errSampleFull
-	})
+	first, err := record.ReadHeader(ctx, objectSource{store: s.store, obj: spec.Object}, rf, spec.Object.SizeBytes)
 	if err != nil {
-		return err
+		return fmt.Errorf("reading the first CSV line: %w", err)
 	}
 	spec.NumFields = len(first)
 	if spec.Format.Header {
