@@ -316,3 +316,55 @@ func TestMalformedEventIsRejected(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 }
+
+// Replacing the object mid-job fails the job with "object changed" and
+// merges nothing, for a shorter object and for one of the same size.
+func TestObjectReplacedMidJobFails(t *testing.T) {
+	for name, replace := range map[string]func(string) string{
+		"shorter":   func(s string) string { return s[:len(s)/2] },
+		"same size": func(s string) string { return strings.Replace(s, "a,", "b,", 1) },
+	} {
+		t.Run(name, func(t *testing.T) {
+			data := lines(3000)
+			h := newHarness(t, data, 8*time.Second, 1024)
+			h.timeout = 15 * time.Second
+			replaced := false
+			h.deliver = func(e events.Envelope) int {
+				if e.DetailType == events.TypeRangeContinued && !replaced {
+					h.store.Put("", "obj.csv", []byte(replace(data)))
+					replaced = true
+				}
+				return 1
+			}
+			sp := splitter.New(h.store, h.ledger, h.bus, splitter.Options{Now: h.clock.Now})
+			w, _ := worker.New(h.store, h.ledger, h.bus, worker.Options{Now: h.clock.Now, Progress: h.slow})
+			env, _ := events.Encode("r", h.clock.Now(), request("chg", 1024))
+			if err := sp.Handle(context.Background(), env); err != nil {
+				t.Fatal(err)
+			}
+			for range 100 {
+				e, ok := h.bus.pop()
+				if !ok {
+					break
+				}
+				h.deliver(e)
+				if e.DetailType != events.TypeRangeAssigned && e.DetailType != events.TypeRangeContinued {
+					continue
+				}
+				ctx, cancel := context.WithDeadline(context.Background(), h.clock.Now().Add(h.timeout))
+				if err := w.Handle(ctx, e); err != nil {
+					t.Fatal(err)
+				}
+				cancel()
+			}
+			term, err := h.ledger.Get(context.Background(), "chg", joblog.KeyTerminal)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var jf events.JobFailed
+			if err := joblog.Decode(term, &jf); err != nil || jf.Code != events.CodeObjectChanged || !strings.Contains(jf.Reason, "object changed during job") {
+				t.Fatalf("terminal %s %+v (%v)", term.DetailType, jf, err)
+			}
+		})
+	}
+}
