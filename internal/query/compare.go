@@ -83,3 +83,18 @@ func boolOrNull(t, known bool) value.Value {
 	}
 	return value.FromBool(t)
 }
+
+// numberVersusText reports a comparison of a number with Text that does not
+// parse as one, e.g. a CSV field "abc" in WHERE b > 2. Such a comparison has
+// no right answer, so evaluating it is an error rather than a string
+// comparison that would silently count the record.
+func numberVersusText(a, b value.Value) bool {
+	if a.Kind == value.Text && isNumberKind(b.Kind) {
+		a, b = b, a
+	}
+	if !isNumberKind(a.Kind) || b.Kind != value.Text {
+		return false
+	}
+	_, ok := value.ParseNumber(b.S)
+	return !ok
+}

@@ -183,6 +183,9 @@ func (n *cmpNode) eval(e *env) (value.Value, error) {
 	if l.IsNull() || r.IsNull() {
 		return value.NullValue, nil
 	}
+	if numberVersusText(l, r) {
+		return value.NullValue, valueErr(n, e, "compares a number with a value that is not a number")
+	}
 	return value.FromBool(cmpHolds(n.op, compareSQL(l, r))), nil
 }
 
