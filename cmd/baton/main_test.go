@@ -83,7 +83,7 @@ func TestRunThenInspectFromAnotherProcess(t *testing.T) {
 func TestTinyTimeoutHopsWithSameAnswer(t *testing.T) {
 	dir := t.TempDir()
 	plain := baton(t, dir, "run", sample, "--query", groupBy)
-	hopped := baton(t, dir, "run", sample, "--query", groupBy, "--range-size", "128MiB", "--batch-size", "16KiB", "--timeout", "60ms")
+	hopped := baton(t, dir, "run", sample, "--query", groupBy, "--range-size", "128MiB", "--batch-size", "16KiB", "--timeout", "15ms")
 	if plain.code != 0 || hopped.code != 0 {
 		t.Fatalf("exit %d/%d: %s %s", plain.code, hopped.code, plain.stderr, hopped.stderr)
 	}

@@ -228,3 +228,11 @@ func checkpointsPerRange(t *testing.T, stateDir, jobID string) map[int]int {
 	}
 	return per
 }
+
+func TestDirectoryIsRejected(t *testing.T) {
+	_, err := local.Run(context.Background(), local.Config{Path: t.TempDir(), StateDir: t.TempDir(),
+		Format: events.Format{Kind: "lines"}, Query: "SELECT count(*) FROM s3object"})
+	if err == nil || !strings.Contains(err.Error(), "is not a regular file") {
+		t.Fatalf("got %v", err)
+	}
+}

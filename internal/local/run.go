@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"sync/atomic"
 	"time"
@@ -41,6 +42,9 @@ func Run(ctx context.Context, cfg Config) (Outcome, error) {
 	abs, err := filepath.Abs(cfg.Path)
 	if err != nil {
 		return Outcome{}, fmt.Errorf("resolving %s: %w", cfg.Path, err)
+	}
+	if fi, err := os.Stat(abs); err == nil && !fi.Mode().IsRegular() {
+		return Outcome{}, fmt.Errorf("%s is not a regular file", cfg.Path)
 	}
 	led, err := sqlite.Open(LedgerPath(cfg.StateDir), sqlite.Options{})
 	if err != nil {

@@ -46,7 +46,10 @@ func (w *Worker) scan(ctx context.Context, inv invocation) (events.CheckpointCom
 	if err != nil {
 		return ck, fmt.Errorf("opening range %d: %w", inv.rng.Index, err)
 	}
-	s := &scanState{w: w, ctx: ctx, dec: dec, acc: acc}
+	s := &scanState{w: w, ctx: ctx, dec: dec, acc: acc, reserveCap: -1}
+	if deadline, ok := ctx.Deadline(); ok {
+		s.reserveCap = deadline.Sub(started) / 4
+	}
 	if err := s.loop(r, inv, &ck); err != nil {
 		return ck, err
 	}
@@ -71,6 +74,10 @@ type scanState struct {
 	records   int64
 	slowest   time.Duration
 	stoppedAt int64
+	// reserveCap bounds the commit reserve to a quarter of the invocation's
+	// time budget (-1: no deadline), so one slow commit cannot leave a short
+	// timeout no room for work.
+	reserveCap time.Duration
 }
 
 func (s *scanState) loop(r *record.Reader, inv invocation, ck *events.CheckpointCommitted) error {
@@ -130,7 +137,11 @@ func (s *scanState) timeFor(d time.Duration) bool {
 	if !ok {
 		return true
 	}
-	return deadline.Sub(s.w.opts.Now()) > d+s.w.commit.get()
+	reserve := s.w.commit.get()
+	if s.reserveCap >= 0 {
+		reserve = min(reserve, s.reserveCap)
+	}
+	return deadline.Sub(s.w.opts.Now()) > d+reserve
 }
 
 // objectSource adapts the object store to record.Source for one pinned object.
@@ -156,7 +167,9 @@ func (o *objectSource) ReadRange(ctx context.Context, offsetBytes, lengthBytes i
 	return o.store.ReadRange(ctx, o.obj, offsetBytes, lengthBytes)
 }
 
-// maxDuration is the slowest duration observed, safe for concurrent use.
+// maxDuration estimates commit time: an exponentially weighted moving
+// average of observed commits (weight 1/4 for the newest), safe for
+// concurrent use.
 type maxDuration struct {
 	mu sync.Mutex
 	v  time.Duration
@@ -171,5 +184,5 @@ func (m *maxDuration) get() time.Duration {
 func (m *maxDuration) observe(d time.Duration) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.v = max(m.v, d)
+	m.v = (3*m.v + d) / 4
 }

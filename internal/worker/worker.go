@@ -52,8 +52,8 @@ type Options struct {
 	// NewID returns unique event ids; nil means random ids.
 	NewID func() string
 	// CommitReserve is the time kept back for the commit before any
-	// observation; 0 means 50ms. The worker then uses the larger of this and
-	// the slowest commit it has observed.
+	// observation; 0 means 10ms. The worker then follows a moving average of
+	// the commits it observes, capped at a quarter of each invocation's time.
 	CommitReserve time.Duration
 	// Progress, when set, is told about every batch.
 	Progress Progress
@@ -90,7 +90,7 @@ func New(store ObjectReader, l Ledger, bus Publisher, o Options) (*Worker, error
 		o.NewID = ids.New
 	}
 	if o.CommitReserve == 0 {
-		o.CommitReserve = 50 * time.Millisecond
+		o.CommitReserve = 10 * time.Millisecond
 	}
 	return &Worker{store: store, ledger: l, bus: bus, opts: o, commit: &maxDuration{v: o.CommitReserve}}, nil
 }
