@@ -161,7 +161,7 @@ func TestQuotedNewlinesExactOrError(t *testing.T) {
 			rt.Fatal(err)
 		}
 		out, err := local.Run(context.Background(), local.Config{Path: path, StateDir: stateDir,
-			Query:  "SELECT count(*), sum(v) FROM s3object", Format: events.Format{Kind: "csv", Header: true},
+			Query: "SELECT count(*), sum(v) FROM s3object", Format: events.Format{Kind: "csv", Header: true},
 			Limits: events.Limits{RangeSizeBytes: int64(rapid.IntRange(1<<10, 8<<10).Draw(rt, "rangeSize"))}})
 		if err != nil {
 			rt.Fatal(err)
@@ -180,4 +180,3 @@ func TestQuotedNewlinesExactOrError(t *testing.T) {
 		}
 	})
 }
-
