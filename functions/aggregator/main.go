@@ -4,33 +4,14 @@
 package main
 
 import (
-	"fmt"
-	"os"
-
 	"github.com/aws/aws-lambda-go/lambda"
 
 	"github.com/batonrun/baton/aggregate/fanin"
-	"github.com/batonrun/baton/internal/joblog"
 	"github.com/batonrun/baton/internal/wiring"
 )
 
-func main() {
-	h, err := build(os.Getenv)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "aggregator:", err)
-		os.Exit(1)
-	}
-	lambda.Start(h)
-}
+func main() { wiring.Main("aggregator", build) }
 
-func build(getenv func(string) string) (lambda.Handler, error) {
-	d, err := wiring.FromEnv(getenv)
-	if err != nil {
-		return nil, err
-	}
-	return newHandler(d.Ledger, d.Bus), nil
-}
-
-func newHandler(l fanin.Ledger, bus joblog.Publisher) lambda.Handler {
-	return lambda.NewHandler(fanin.New(l, bus, fanin.Options{}).Handle)
+func build(d wiring.Deps) (lambda.Handler, error) {
+	return lambda.NewHandler(fanin.New(d.Ledger, d.Bus, fanin.Options{}).Handle), nil
 }

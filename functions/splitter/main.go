@@ -4,32 +4,14 @@
 package main
 
 import (
-	"fmt"
-	"os"
-
 	"github.com/aws/aws-lambda-go/lambda"
 
 	"github.com/batonrun/baton/internal/splitter"
 	"github.com/batonrun/baton/internal/wiring"
 )
 
-func main() {
-	h, err := build(os.Getenv)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "splitter:", err)
-		os.Exit(1)
-	}
-	lambda.Start(h)
-}
+func main() { wiring.Main("splitter", build) }
 
-func build(getenv func(string) string) (lambda.Handler, error) {
-	d, err := wiring.FromEnv(getenv)
-	if err != nil {
-		return nil, err
-	}
-	return newHandler(d.Store, d.Ledger, d.Bus), nil
-}
-
-func newHandler(store splitter.ObjectStore, l splitter.Ledger, bus splitter.Publisher) lambda.Handler {
-	return lambda.NewHandler(splitter.New(store, l, bus, splitter.Options{}).Handle)
+func build(d wiring.Deps) (lambda.Handler, error) {
+	return lambda.NewHandler(splitter.New(d.Store, d.Ledger, d.Bus, splitter.Options{}).Handle), nil
 }

@@ -1,5 +1,5 @@
 // Package wiring builds a Lambda function's dependencies from its
-// environment. Only a function's main calls it, passing os.Getenv.
+// environment. Only a function's main calls it, through Main.
 //
 // Backends (BATON_BACKEND):
 //   - "aws" (the default in Lambda): S3, EventBridge and DynamoDB adapters.
@@ -14,7 +14,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
+
+	"github.com/aws/aws-lambda-go/lambda"
 
 	"github.com/batonrun/baton/events"
 	"github.com/batonrun/baton/internal/ledger/sqlite"
@@ -62,4 +65,25 @@ func FromEnv(getenv func(string) string) (Deps, error) {
 	default:
 		return Deps{}, fmt.Errorf("BATON_BACKEND=%q: want aws or local", backend)
 	}
+}
+
+// Main is the whole body of a function's main: it builds the handler from
+// the process environment and hands it to lambda.Start, or prints why it
+// could not and exits with status 1.
+func Main(name string, build func(Deps) (lambda.Handler, error)) {
+	h, err := buildFromEnv(os.Getenv, build)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "%s: %v\n", name, err)
+		os.Exit(1)
+	}
+	lambda.Start(h)
+}
+
+// buildFromEnv builds Deps from getenv, then the handler from Deps.
+func buildFromEnv(getenv func(string) string, build func(Deps) (lambda.Handler, error)) (lambda.Handler, error) {
+	d, err := FromEnv(getenv)
+	if err != nil {
+		return nil, err
+	}
+	return build(d)
 }
