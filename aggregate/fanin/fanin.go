@@ -7,7 +7,6 @@ package fanin
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -59,10 +58,8 @@ func (a *Aggregator) Handle(ctx context.Context, env events.Envelope) error {
 	if err := events.Decode(env, &req); err != nil {
 		return err
 	}
-	if _, err := a.ledger.Get(ctx, req.JobID, joblog.KeyTerminal); err == nil {
-		return nil
-	} else if !errors.Is(err, ledger.ErrNotFound) {
-		return fmt.Errorf("job %s: reading state: %w", req.JobID, err)
+	if ended, err := joblog.Ended(ctx, a.ledger, req.JobID); err != nil || ended {
+		return err
 	}
 	log, err := readLog(ctx, a.ledger, req.JobID)
 	if err != nil {
@@ -82,24 +79,7 @@ func (a *Aggregator) Handle(ctx context.Context, env events.Envelope) error {
 }
 
 func (a *Aggregator) finish(ctx context.Context, s events.JobSucceeded) error {
-	at := a.opts.Now()
-	e, err := joblog.NewEntry(s.JobID, joblog.KeyTerminal, at, s)
-	if err != nil {
-		return err
-	}
-	if err := a.ledger.Append(ctx, s.JobID, e); errors.Is(err, ledger.ErrConflict) {
-		return nil // another delivery finished it
-	} else if err != nil {
-		return fmt.Errorf("job %s: appending result: %w", s.JobID, err)
-	}
-	env, err := events.Encode(a.opts.NewID(), at, s)
-	if err != nil {
-		return err
-	}
-	if err := a.bus.Publish(ctx, env); err != nil {
-		return fmt.Errorf("job %s: publishing JobSucceeded: %w", s.JobID, err)
-	}
-	return nil
+	return joblog.Finish(ctx, a.ledger, a.bus, s.JobID, a.opts.Now(), a.opts.NewID(), s)
 }
 
 func (a *Aggregator) fail(ctx context.Context, jobID string, cause error) error {

@@ -35,21 +35,51 @@ func FailJob(ctx context.Context, l Appender, bus Publisher, jobID string, at ti
 			return fmt.Errorf("recording range %d failure: %w", rf.RangeIndex, err)
 		}
 	}
-	e, err := NewEntry(jobID, KeyTerminal, at, jf)
+	return Finish(ctx, l, bus, jobID, at, eventID, jf)
+}
+
+// Finish appends d (JobSucceeded or JobFailed) as the job's terminal entry,
+// conditionally, then publishes it. When a terminal entry already exists the
+// job had already ended: d is dropped and the result is nil. This is the
+// conditional transition that makes the end of a job happen exactly once.
+func Finish(ctx context.Context, l Appender, bus Publisher, jobID string, at time.Time, eventID string, d events.Detail) error {
+	e, err := NewEntry(jobID, KeyTerminal, at, d)
 	if err != nil {
 		return err
 	}
 	if err := l.Append(ctx, jobID, e); errors.Is(err, ledger.ErrConflict) {
 		return nil
 	} else if err != nil {
-		return fmt.Errorf("recording job failure: %w", err)
+		return fmt.Errorf("job %s: recording %s: %w", jobID, d.Type(), err)
 	}
-	env, err := events.Encode(eventID, at, jf)
+	return Publish(ctx, bus, eventID, at, d)
+}
+
+// Publish encodes d in an envelope with eventID and publishes it alone.
+func Publish(ctx context.Context, bus Publisher, eventID string, at time.Time, d events.Detail) error {
+	env, err := events.Encode(eventID, at, d)
 	if err != nil {
 		return err
 	}
 	if err := bus.Publish(ctx, env); err != nil {
-		return fmt.Errorf("publishing JobFailed: %w", err)
+		return fmt.Errorf("publishing %s: %w", d.Type(), err)
 	}
 	return nil
+}
+
+// Getter reads one ledger entry.
+type Getter interface {
+	Get(ctx context.Context, jobID, key string) (ledger.Entry, error)
+}
+
+// Ended reports whether the job has its terminal entry.
+func Ended(ctx context.Context, l Getter, jobID string) (bool, error) {
+	_, err := l.Get(ctx, jobID, KeyTerminal)
+	switch {
+	case err == nil:
+		return true, nil
+	case errors.Is(err, ledger.ErrNotFound):
+		return false, nil
+	}
+	return false, fmt.Errorf("job %s: reading its state: %w", jobID, err)
 }

@@ -43,7 +43,7 @@ func (s *Splitter) start(ctx context.Context, jobID string, req events.JobReques
 		return fmt.Errorf("job %s: appending plan: %w", jobID, err)
 	}
 	if len(ranges) == 0 {
-		return s.finishEmpty(ctx, jobID, spec)
+		return s.finishEmpty(ctx, jobID)
 	}
 	return s.publishAssignments(ctx, jobID, spec, ranges)
 }
@@ -98,11 +98,11 @@ func (s *Splitter) publishAssignments(ctx context.Context, jobID string, spec ev
 // republish sends the RangeAssigned events of an already started job again,
 // unless the job has ended. Workers drop duplicates.
 func (s *Splitter) republish(ctx context.Context, js events.JobStarted) error {
-	if _, err := s.ledger.Get(ctx, js.JobID, joblog.KeyTerminal); err == nil {
-		return nil
+	if ended, err := joblog.Ended(ctx, s.ledger, js.JobID); err != nil || ended {
+		return err
 	}
 	if js.RangeCount == 0 {
-		return s.finishEmpty(ctx, js.JobID, js.Spec)
+		return s.finishEmpty(ctx, js.JobID)
 	}
 	plans, err := s.ledger.List(ctx, js.JobID, joblog.PrefixPlan)
 	if err != nil {
@@ -131,13 +131,6 @@ func (s *Splitter) failJob(ctx context.Context, jobID string, cause error) error
 
 // finishEmpty hands a job with no ranges straight to the fan-in, which
 // produces the empty result (e.g. count(*) = 0).
-func (s *Splitter) finishEmpty(ctx context.Context, jobID string, spec events.JobSpec) error {
-	env, err := events.Encode(s.opts.NewID(), s.opts.Now(), events.FanInRequested{SchemaVersion: events.SchemaVersion, JobID: jobID})
-	if err != nil {
-		return err
-	}
-	if err := s.bus.Publish(ctx, env); err != nil {
-		return fmt.Errorf("job %s: publishing FanInRequested: %w", jobID, err)
-	}
-	return nil
+func (s *Splitter) finishEmpty(ctx context.Context, jobID string) error {
+	return joblog.Publish(ctx, s.bus, s.opts.NewID(), s.opts.Now(), events.FanInRequested{SchemaVersion: events.SchemaVersion, JobID: jobID})
 }

@@ -14,10 +14,8 @@ import (
 // run is one invocation: skip finished jobs and committed generations, scan,
 // commit, then publish what the commit owes.
 func (w *Worker) run(ctx context.Context, inv invocation) error {
-	if _, err := w.ledger.Get(ctx, inv.jobID, joblog.KeyTerminal); err == nil {
-		return nil // the job already ended; late or duplicate event
-	} else if !errors.Is(err, ledger.ErrNotFound) {
-		return fmt.Errorf("range %d gen %d: reading job state: %w", inv.rng.Index, inv.gen, err)
+	if ended, err := joblog.Ended(ctx, w.ledger, inv.jobID); err != nil || ended {
+		return err // an ended job ignores late or duplicate events
 	}
 	committed, err := w.checkpoint(ctx, inv.jobID, inv.rng.Index, inv.gen)
 	if err == nil {
@@ -99,12 +97,5 @@ func (w *Worker) maybeFanIn(ctx context.Context, inv invocation) error {
 }
 
 func (w *Worker) publish(ctx context.Context, d events.Detail) error {
-	env, err := events.Encode(w.opts.NewID(), w.opts.Now(), d)
-	if err != nil {
-		return err
-	}
-	if err := w.bus.Publish(ctx, env); err != nil {
-		return fmt.Errorf("publishing %s: %w", d.Type(), err)
-	}
-	return nil
+	return joblog.Publish(ctx, w.bus, w.opts.NewID(), w.opts.Now(), d)
 }
