@@ -7,6 +7,7 @@ import (
 
 	"github.com/batonrun/baton/events"
 	"github.com/batonrun/baton/internal/jobspec"
+	"github.com/batonrun/baton/internal/objstore"
 	"github.com/batonrun/baton/internal/record"
 )
 
@@ -109,7 +110,7 @@ func (s *Splitter) learnSchema(ctx context.Context, spec *events.JobSpec) ([]str
 }
 
 func (s *Splitter) learnCSV(ctx context.Context, spec *events.JobSpec, rf record.Format) error {
-	first, err := record.ReadHeader(ctx, objectSource{store: s.store, obj: spec.Object}, rf, spec.Object.SizeBytes)
+	first, err := record.ReadHeader(ctx, &objstore.Pinned{Store: s.store, Object: spec.Object}, rf, spec.Object.SizeBytes)
 	if err != nil {
 		return fmt.Errorf("reading the first CSV line: %w", err)
 	}
@@ -138,7 +139,7 @@ func (s *Splitter) sampleJSON(ctx context.Context, spec *events.JobSpec, rf reco
 // readFirst feeds fn the records that start in the object's first
 // limitBytes, until fn returns errSampleFull.
 func (s *Splitter) readFirst(ctx context.Context, spec *events.JobSpec, rf record.Format, limitBytes int64, fn func([]byte, int64) error) error {
-	src := objectSource{store: s.store, obj: spec.Object}
+	src := &objstore.Pinned{Store: s.store, Object: spec.Object}
 	end := min(limitBytes, spec.Object.SizeBytes)
 	r, err := record.NewReader(src, record.ReaderOptions{
 		Format: rf, ObjectSizeBytes: spec.Object.SizeBytes, Range: record.Range{Offset: 0, End: end},
@@ -151,13 +152,4 @@ func (s *Splitter) readFirst(ctx context.Context, spec *events.JobSpec, rf recor
 		return err
 	}
 	return nil
-}
-
-type objectSource struct {
-	store ObjectStore
-	obj   events.ObjectRef
-}
-
-func (o objectSource) ReadRange(ctx context.Context, offsetBytes, lengthBytes int64) ([]byte, error) {
-	return o.store.ReadRange(ctx, o.obj, offsetBytes, lengthBytes)
 }

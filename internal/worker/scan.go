@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/batonrun/baton/events"
-	"github.com/batonrun/baton/internal/jobspec"
+	"github.com/batonrun/baton/internal/objstore"
 	"github.com/batonrun/baton/internal/query"
 	"github.com/batonrun/baton/internal/record"
 )
@@ -28,7 +28,7 @@ func (w *Worker) scan(ctx context.Context, inv invocation) (events.CheckpointCom
 		SchemaVersion: events.SchemaVersion, JobID: inv.jobID, RangeIndex: inv.rng.Index, Generation: inv.gen,
 		StartBytes: inv.cursor, CursorBytes: inv.cursor, FirstRecordBytes: inv.cursor, Stop: events.StopDeadline,
 	}
-	c, err := jobspec.Compile(inv.spec, nil)
+	c, err := w.compiled.get(inv.spec)
 	if err != nil {
 		return ck, fmt.Errorf("compiling query: %w", err)
 	}
@@ -37,7 +37,7 @@ func (w *Worker) scan(ctx context.Context, inv invocation) (events.CheckpointCom
 		return ck, err
 	}
 	acc := c.Plan.NewAccumulator(c.QueryOptions())
-	src := &objectSource{store: w.store, obj: inv.spec.Object}
+	src := &objstore.Pinned{Store: w.store, Object: inv.spec.Object}
 	r, err := record.NewReader(src, record.ReaderOptions{
 		Format: c.Format, ObjectSizeBytes: inv.spec.Object.SizeBytes,
 		Range:  record.Range{Offset: inv.rng.OffsetBytes, End: inv.rng.EndBytes()},
@@ -60,7 +60,7 @@ func (w *Worker) scan(ctx context.Context, inv invocation) (events.CheckpointCom
 	ck.Partial = partial
 	ck.Records = s.records
 	ck.Bytes = ck.CursorBytes - ck.StartBytes
-	ck.CacheHits = src.hits
+	ck.CacheHits = src.Hits
 	ck.DurationMillis = w.opts.Now().Sub(started).Milliseconds()
 	return ck, nil
 }
@@ -144,44 +144,21 @@ func (s *scanState) timeFor(d time.Duration) bool {
 	return deadline.Sub(s.w.opts.Now()) > d+reserve
 }
 
-// objectSource adapts the object store to record.Source for one pinned object.
-type objectSource struct {
-	store ObjectReader
-	obj   events.ObjectRef
-	hits  int64
-}
-
-// hitReader is implemented by the warm cache.
-type hitReader interface {
-	ReadRangeHit(ctx context.Context, obj events.ObjectRef, offsetBytes, lengthBytes int64) ([]byte, bool, error)
-}
-
-func (o *objectSource) ReadRange(ctx context.Context, offsetBytes, lengthBytes int64) ([]byte, error) {
-	if hr, ok := o.store.(hitReader); ok {
-		b, hit, err := hr.ReadRangeHit(ctx, o.obj, offsetBytes, lengthBytes)
-		if hit {
-			o.hits++
-		}
-		return b, err
-	}
-	return o.store.ReadRange(ctx, o.obj, offsetBytes, lengthBytes)
-}
-
-// maxDuration estimates commit time: an exponentially weighted moving
+// commitEstimate estimates commit time: an exponentially weighted moving
 // average of observed commits (weight 1/4 for the newest), safe for
 // concurrent use.
-type maxDuration struct {
+type commitEstimate struct {
 	mu sync.Mutex
 	v  time.Duration
 }
 
-func (m *maxDuration) get() time.Duration {
+func (m *commitEstimate) get() time.Duration {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	return m.v
 }
 
-func (m *maxDuration) observe(d time.Duration) {
+func (m *commitEstimate) observe(d time.Duration) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.v = (3*m.v + d) / 4

@@ -68,14 +68,16 @@ func (o Options) Validate() error {
 }
 
 // Worker handles RangeAssigned and RangeContinued. One Worker is one warm
-// container: it keeps observed commit times between invocations. It is safe
+// container: it keeps observed commit times and the last compiled query
+// between invocations. It is safe
 // for concurrent use.
 type Worker struct {
-	store  ObjectReader
-	ledger Ledger
-	bus    Publisher
-	opts   Options
-	commit *maxDuration
+	store    ObjectReader
+	ledger   Ledger
+	bus      Publisher
+	opts     Options
+	commit   *commitEstimate
+	compiled compiledCache
 }
 
 // New builds a Worker.
@@ -92,7 +94,7 @@ func New(store ObjectReader, l Ledger, bus Publisher, o Options) (*Worker, error
 	if o.CommitReserve == 0 {
 		o.CommitReserve = 10 * time.Millisecond
 	}
-	return &Worker{store: store, ledger: l, bus: bus, opts: o, commit: &maxDuration{v: o.CommitReserve}}, nil
+	return &Worker{store: store, ledger: l, bus: bus, opts: o, commit: &commitEstimate{v: o.CommitReserve}}, nil
 }
 
 // ErrUnknownDetailType reports an event this handler does not take.
