@@ -118,6 +118,20 @@ func newHarness(t *testing.T, data string, perBatch time.Duration, batchBytes in
 
 func (h *harness) run(req events.JobRequested) events.JobSucceeded {
 	h.t.Helper()
+	e := h.end(req)
+	if e.DetailType != events.TypeJobSucceeded {
+		h.t.Fatalf("job ended with %s: %s", e.DetailType, e.Detail)
+	}
+	var s events.JobSucceeded
+	if err := joblog.Decode(e, &s); err != nil {
+		h.t.Fatal(err)
+	}
+	return s
+}
+
+// end runs the job to its end and returns its terminal ledger entry.
+func (h *harness) end(req events.JobRequested) ledger.Entry {
+	h.t.Helper()
 	ctx := context.Background()
 	sp := splitter.New(h.store, h.ledger, h.bus, splitter.Options{Now: h.clock.Now})
 	w, err := worker.New(h.store, h.ledger, h.bus, worker.Options{Now: h.clock.Now, Progress: h.slow})
@@ -166,14 +180,17 @@ func (h *harness) run(req events.JobRequested) events.JobSucceeded {
 	if err != nil {
 		h.t.Fatalf("no terminal entry: %v", err)
 	}
-	if e.DetailType != events.TypeJobSucceeded {
-		h.t.Fatalf("job ended with %s: %s", e.DetailType, e.Detail)
+	return e
+}
+
+// jobFailed decodes a terminal entry that must be JobFailed with code.
+func jobFailed(t *testing.T, e ledger.Entry, code string) events.JobFailed {
+	t.Helper()
+	var jf events.JobFailed
+	if err := joblog.Decode(e, &jf); err != nil || jf.Code != code {
+		t.Fatalf("terminal %s %s (%v), want JobFailed %s", e.DetailType, e.Detail, err, code)
 	}
-	var s events.JobSucceeded
-	if err := joblog.Decode(e, &s); err != nil {
-		h.t.Fatal(err)
-	}
-	return s
+	return jf
 }
 
 func lines(n int) string {
@@ -273,32 +290,9 @@ func TestHopCapFailsTheRange(t *testing.T) {
 	h.timeout = 15 * time.Second
 	req := request("cap", 1024)
 	req.Limits.MaxHops = 3
-	sp := splitter.New(h.store, h.ledger, h.bus, splitter.Options{Now: h.clock.Now})
-	w, _ := worker.New(h.store, h.ledger, h.bus, worker.Options{Now: h.clock.Now, Progress: h.slow})
-	env, _ := events.Encode("r", h.clock.Now(), req)
-	if err := sp.Handle(context.Background(), env); err != nil {
-		t.Fatal(err)
-	}
-	for range 20 {
-		e, ok := h.bus.pop()
-		if !ok {
-			break
-		}
-		ctx, cancel := context.WithDeadline(context.Background(), h.clock.Now().Add(h.timeout))
-		if e.DetailType == events.TypeRangeAssigned || e.DetailType == events.TypeRangeContinued {
-			if err := w.Handle(ctx, e); err != nil {
-				t.Fatal(err)
-			}
-		}
-		cancel()
-	}
-	term, err := h.ledger.Get(context.Background(), "cap", joblog.KeyTerminal)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var jf events.JobFailed
-	if err := joblog.Decode(term, &jf); err != nil || jf.Code != events.CodeHopCap || !strings.Contains(jf.Reason, "hop cap of 3") {
-		t.Fatalf("terminal %s %+v (%v)", term.DetailType, jf, err)
+	jf := jobFailed(t, h.end(req), events.CodeHopCap)
+	if !strings.Contains(jf.Reason, "hop cap of 3") {
+		t.Fatalf("reason %q", jf.Reason)
 	}
 }
 
@@ -336,34 +330,9 @@ func TestObjectReplacedMidJobFails(t *testing.T) {
 				}
 				return 1
 			}
-			sp := splitter.New(h.store, h.ledger, h.bus, splitter.Options{Now: h.clock.Now})
-			w, _ := worker.New(h.store, h.ledger, h.bus, worker.Options{Now: h.clock.Now, Progress: h.slow})
-			env, _ := events.Encode("r", h.clock.Now(), request("chg", 1024))
-			if err := sp.Handle(context.Background(), env); err != nil {
-				t.Fatal(err)
-			}
-			for range 100 {
-				e, ok := h.bus.pop()
-				if !ok {
-					break
-				}
-				h.deliver(e)
-				if e.DetailType != events.TypeRangeAssigned && e.DetailType != events.TypeRangeContinued {
-					continue
-				}
-				ctx, cancel := context.WithDeadline(context.Background(), h.clock.Now().Add(h.timeout))
-				if err := w.Handle(ctx, e); err != nil {
-					t.Fatal(err)
-				}
-				cancel()
-			}
-			term, err := h.ledger.Get(context.Background(), "chg", joblog.KeyTerminal)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var jf events.JobFailed
-			if err := joblog.Decode(term, &jf); err != nil || jf.Code != events.CodeObjectChanged || !strings.Contains(jf.Reason, "object changed during job") {
-				t.Fatalf("terminal %s %+v (%v)", term.DetailType, jf, err)
+			jf := jobFailed(t, h.end(request("chg", 1024)), events.CodeObjectChanged)
+			if !strings.Contains(jf.Reason, "object changed during job") {
+				t.Fatalf("reason %q", jf.Reason)
 			}
 		})
 	}
