@@ -145,3 +145,40 @@ func TestReaderOptionsValidate(t *testing.T) {
 		t.Errorf("zero options: %v", err)
 	}
 }
+
+// A record of exactly the default limit (64 MiB) reads with a 64 KiB batch;
+// one byte more is the too-large error at its offset.
+func TestDefaultLimitRecordOf64MiB(t *testing.T) {
+	long := bytes.Repeat([]byte("x"), int(DefaultMaxRecordBytes))
+	data := append(append([]byte("a\n"), long...), "\nb\n"...)
+	var lens []int
+	_, err := readWhole(data, func(rec []byte) { lens = append(lens, len(rec)) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(lens) != 3 || lens[1] != len(long) {
+		t.Fatalf("record lengths %v, want [1 %d 1]", lens, len(long))
+	}
+	over := append(append([]byte("a\n"), long...), "x\nb\n"...)
+	_, err = readWhole(over, func([]byte) {})
+	var tl *RecordTooLargeError
+	if !errors.As(err, &tl) || tl.OffsetBytes != 2 {
+		t.Fatalf("want RecordTooLargeError at byte 2, got %v", err)
+	}
+}
+
+// readWhole reads data as one lines-format range with 64 KiB batches.
+func readWhole(data []byte, fn func([]byte)) (int, error) {
+	r, err := NewReader(&memSource{data: data}, ReaderOptions{ObjectSizeBytes: int64(len(data)),
+		Range: Range{0, int64(len(data))}, BatchSizeBytes: 64 << 10})
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for {
+		b, err := r.ReadBatch(context.Background(), func(rec []byte, _ int64) error { fn(rec); n++; return nil })
+		if err != nil || b.Done {
+			return n, err
+		}
+	}
+}
