@@ -101,7 +101,8 @@ type CheckpointCommitted struct {
 	StartBytes  int64 `json:"startBytes"`
 	CursorBytes int64 `json:"cursorBytes"`
 	// FirstRecordBytes is where generation 0 found the range's first record
-	// start (the sync point); copied forward by later generations.
+	// start (the sync point). A later generation copies it from generation 0
+	// into its final (Done) checkpoint; otherwise it equals StartBytes.
 	FirstRecordBytes int64  `json:"firstRecordBytes"`
 	Done             bool   `json:"done"`
 	Stop             string `json:"stop"`

@@ -80,7 +80,8 @@ type env struct {
 	store       *localfs.Store
 	rt          *localrt.Runtime
 	bus         *localbus.Bus
-	ended       chan struct{} // a terminal event was published
+	ended       chan struct{}      // a terminal event was published
+	started     *events.JobStarted // read once, for progress reports
 	bytesDone   atomic.Int64
 	failures    atomic.Int64
 	lastFailure atomic.Value // string
@@ -216,12 +217,17 @@ func (e *env) report(ctx context.Context, jobID string) {
 	if e.cfg.Progress == nil {
 		return
 	}
-	p := Progress{BytesDone: e.bytesDone.Load()}
-	if entry, err := e.ledger.Get(ctx, jobID, joblog.KeyJob); err == nil {
-		var js events.JobStarted
-		if joblog.Decode(entry, &js) == nil {
-			p.Ranges, p.BytesTotal = js.RangeCount, js.Spec.Object.SizeBytes
+	if e.started == nil {
+		if entry, err := e.ledger.Get(ctx, jobID, joblog.KeyJob); err == nil {
+			var js events.JobStarted
+			if joblog.Decode(entry, &js) == nil {
+				e.started = &js
+			}
 		}
+	}
+	p := Progress{BytesDone: e.bytesDone.Load()}
+	if js := e.started; js != nil {
+		p.Ranges, p.BytesTotal = js.RangeCount, js.Spec.Object.SizeBytes
 	}
 	if n, err := e.ledger.Count(ctx, jobID, joblog.PrefixDone); err == nil {
 		p.RangesDone = n

@@ -44,7 +44,7 @@ func (w *Worker) commitCheckpoint(ctx context.Context, inv invocation, ck events
 
 func (w *Worker) commitEntries(ctx context.Context, inv invocation, ck events.CheckpointCommitted) ([]ledger.Entry, error) {
 	at := w.opts.Now()
-	if inv.gen > 0 {
+	if inv.gen > 0 && ck.Done { // only the range's end needs the sync point, for RangeCompleted
 		first, err := w.checkpoint(ctx, inv.jobID, inv.rng.Index, 0)
 		if err != nil {
 			return nil, fmt.Errorf("range %d: reading generation 0: %w", inv.rng.Index, err)
