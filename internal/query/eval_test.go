@@ -252,3 +252,25 @@ func TestNumberVersusTextIsAnError(t *testing.T) {
 type textRow []string
 
 func (r textRow) Value(slot int) value.Value { return value.FromText(r[slot]) }
+
+// IN and BETWEEN follow the same rule as the comparison operators.
+func TestInAndBetweenWithTextAreErrors(t *testing.T) {
+	for _, where := range []string{"b IN (1, 2)", "b NOT IN (1, 2)", "b BETWEEN 1 AND 3", "b NOT BETWEEN 1 AND 3"} {
+		q, err := Parse("SELECT count(*) FROM s3object WHERE " + where)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := Bind(q, Schema{Kind: SchemaCSV, Columns: []string{"a", "b"}, NumFields: 2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		acc := p.NewAccumulator(Options{})
+		if err := acc.Add(textRow{"2"}, 0); err != nil {
+			t.Fatalf("%s on a number: %v", where, err)
+		}
+		var ve *ValueError
+		if err := acc.Add(textRow{"abc"}, 8); !errors.As(err, &ve) || ve.OffsetBytes != 8 {
+			t.Fatalf("%s on text: got %v, want a ValueError at offset 8", where, err)
+		}
+	}
+}

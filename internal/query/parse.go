@@ -32,10 +32,9 @@ var parserPos = regexp.MustCompile(`line (\d+) column (\d+) (near .*)`)
 // *QueryError, each with the line and column when the parser knows it.
 // Column names are checked later, by Bind.
 func Parse(sql string) (*Query, error) {
-	p := parser.New()
-	stmt, err := p.ParseOneStmt(sql, "", "")
+	stmt, err := parseOne(sql)
 	if err != nil {
-		return nil, syntaxError(err)
+		return nil, err
 	}
 	q := &Query{sql: sql}
 	if err := q.checkStatement(stmt); err != nil {
@@ -45,6 +44,26 @@ func Parse(sql string) (*Query, error) {
 		return nil, err
 	}
 	return q, nil
+}
+
+// parseOne parses sql as exactly one statement. An empty query and a
+// second statement are syntax errors with a position.
+func parseOne(sql string) (ast.StmtNode, error) {
+	stmts, _, err := parser.New().ParseSQL(sql)
+	if err != nil {
+		return nil, syntaxError(err)
+	}
+	switch len(stmts) {
+	case 0:
+		return nil, &SyntaxError{Msg: "the query is empty; want SELECT … FROM s3object"}
+	case 1:
+		return stmts[0], nil
+	}
+	// The parser keeps each statement's text, not its offset: find the
+	// second statement after the first one's text.
+	first := max(strings.Index(sql, stmts[0].Text()), 0) + len(stmts[0].Text())
+	second := first + max(strings.Index(sql[first:], strings.TrimSpace(stmts[1].Text())), 0)
+	return nil, &SyntaxError{Pos: posAt(sql, second), Msg: "only one statement is allowed"}
 }
 
 func syntaxError(err error) error {

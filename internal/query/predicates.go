@@ -47,6 +47,9 @@ func (n *inNode) eval(e *env) (value.Value, error) {
 			sawNull = true
 			continue
 		}
+		if numberVersusText(x, v) {
+			return value.NullValue, valueErr(n, e, "compares a number with a value that is not a number")
+		}
 		if compareSQL(x, v) == 0 {
 			return value.FromBool(!n.not), nil
 		}
@@ -137,6 +140,9 @@ func (n *betweenNode) eval(e *env) (value.Value, error) {
 	hi, err := n.hi.eval(e)
 	if err != nil {
 		return hi, err
+	}
+	if numberVersusText(x, lo) || numberVersusText(x, hi) {
+		return value.NullValue, valueErr(n, e, "compares a number with a value that is not a number")
 	}
 	geLo, kLo := cmpOrUnknown(x, lo, opGE)
 	leHi, kHi := cmpOrUnknown(x, hi, opLE)
