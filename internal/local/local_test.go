@@ -236,3 +236,22 @@ func TestDirectoryIsRejected(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 }
+
+// Without a header, empty lines before the first record are skipped like
+// any empty CSV line; with a header, an empty first line fails the job in
+// its log (not as a stall) naming the offset.
+func TestLeadingEmptyLineCSV(t *testing.T) {
+	path := writeFile(t, "lead.csv", "\n1,2\n3,4\n")
+	out := run(t, local.Config{Path: path, Format: events.Format{Kind: "csv"}, Query: "SELECT count(*), sum(_1) FROM s3object"})
+	if got := strings.Join(out.Succeeded.Result.Rows[0], ","); got != "2,4" {
+		t.Fatalf("got %s, want 2,4", got)
+	}
+	failed, err := local.Run(context.Background(), local.Config{Path: path, StateDir: t.TempDir(),
+		Format: events.Format{Kind: "csv", Header: true}, Query: "SELECT count(*) FROM s3object"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if failed.Failed == nil || failed.Failed.Code != events.CodeBadRecord || !strings.Contains(failed.Failed.Reason, "byte offset 0") {
+		t.Fatalf("outcome %+v", failed.Failed)
+	}
+}

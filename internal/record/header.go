@@ -2,14 +2,14 @@ package record
 
 import (
 	"context"
-	"errors"
 	"fmt"
 )
 
 // ReadHeader reads the CSV header: the first record right after a BOM at
 // offset 0 (as a Reader with Format.Header skips it), split into names.
-// f.Kind must be CSV; f.Header is ignored. Errors: an empty object or header
-// line, *RecordError for bad quoting, *RecordTooLargeError, Source errors.
+// f.Kind must be CSV; f.Header is ignored. Errors: *RecordError for a
+// missing or empty header line and for bad quoting, *RecordTooLargeError,
+// Source errors.
 func ReadHeader(ctx context.Context, src Source, f Format, objectSizeBytes int64) ([]string, error) {
 	if f.Kind != CSV {
 		return nil, fmt.Errorf("reading header: format %s has no header", f.Kind)
@@ -26,14 +26,14 @@ func ReadHeader(ctx context.Context, src Source, f Format, objectSizeBytes int64
 	}
 	start := r.cursor
 	if start >= objectSizeBytes {
-		return nil, errors.New("reading header: the object has no header line")
+		return nil, fmt.Errorf("reading header: %w", &RecordError{OffsetBytes: start, Reason: "there is no header line"})
 	}
 	end, _, err := r.recordEnd(start)
 	if err != nil {
 		return nil, fmt.Errorf("reading header: %w", err)
 	}
 	if end == start {
-		return nil, fmt.Errorf("reading header: the header line at byte offset %d is empty", start)
+		return nil, fmt.Errorf("reading header: %w", &RecordError{OffsetBytes: start, Reason: "the header line is empty"})
 	}
 	names, err := parseCSVRecord(r.buf.slice(start, end), f.delim(), start)
 	if err != nil {

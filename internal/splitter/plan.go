@@ -109,16 +109,26 @@ func (s *Splitter) learnSchema(ctx context.Context, spec *events.JobSpec) ([]str
 	return nil, nil
 }
 
+// learnCSV reads the header (with Header set) or the field count of the
+// first record (without; empty lines before it are skipped, as the reader
+// skips them).
 func (s *Splitter) learnCSV(ctx context.Context, spec *events.JobSpec, rf record.Format) error {
-	first, err := record.ReadHeader(ctx, &objstore.Pinned{Store: s.store, Object: spec.Object}, rf, spec.Object.SizeBytes)
-	if err != nil {
-		return fmt.Errorf("reading the first CSV line: %w", err)
-	}
-	spec.NumFields = len(first)
 	if spec.Format.Header {
-		spec.Columns = first
+		names, err := record.ReadHeader(ctx, &objstore.Pinned{Store: s.store, Object: spec.Object}, rf, spec.Object.SizeBytes)
+		if err != nil {
+			return err
+		}
+		spec.Columns, spec.NumFields = names, len(names)
+		return nil
 	}
-	return nil
+	return s.readFirst(ctx, spec, rf, sampleBytes, func(rec []byte, off int64) error {
+		fields, err := record.ParseCSVRecord(rec, rf.Delimiter)
+		if err != nil {
+			return fmt.Errorf("record at byte offset %d: %w", off, err)
+		}
+		spec.NumFields = len(fields)
+		return errSampleFull
+	})
 }
 
 func (s *Splitter) sampleJSON(ctx context.Context, spec *events.JobSpec, rf record.Format) ([]string, error) {
