@@ -86,7 +86,7 @@ func TestBadCSVQuotingAgreesWithEncodingCSV(t *testing.T) {
 }
 
 func TestDecodeJSONTypes(t *testing.T) {
-	line := `{"i":12,"neg":-3,"big":12345678901234567890,"f":1.5,"e":1e3,"s":"a\"\u00e9",` +
+	line := `{"i":12,"neg":-3,"big":1.2345678901234567890e19,"f":1.5,"e":1e3,"s":"a\"\u00e9",` +
 		`"t":true,"n":null,"o":{ "x" : [1, 2] },"a":[ ],"d.k":{"y":"z"},"*":7}`
 	cols := []Column{{Path: []string{"i"}}, {Path: []string{"neg"}}, {Path: []string{"big"}},
 		{Path: []string{"f"}}, {Path: []string{"e"}}, {Path: []string{"s"}}, {Path: []string{"t"}},
@@ -239,5 +239,22 @@ func TestDecodeDoesNotAllocateForLinesScan(t *testing.T) {
 	})
 	if allocs > 10 {
 		t.Fatalf("%v allocations for 1000 records: want no per-record allocation", allocs)
+	}
+}
+
+// An integer literal past int64 would lose digits as a float: it is a bad
+// record at its offset, not a rounded value.
+func TestDecodeJSONIntegerPastInt64(t *testing.T) {
+	d, err := NewDecoder(Format{Kind: JSONL}, []Column{{Path: []string{"n"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.Decode([]byte(`{"n":9223372036854775807}`), 0); err != nil {
+		t.Fatalf("int64 max: %v", err)
+	}
+	_, err = d.Decode([]byte(`{"n":18446744073709551616}`), 40)
+	var re *RecordError
+	if !errors.As(err, &re) || re.OffsetBytes != 40 || !strings.Contains(err.Error(), "int64") {
+		t.Fatalf("got %v", err)
 	}
 }

@@ -2,6 +2,7 @@ package record
 
 import (
 	"encoding/json"
+	"errors"
 	"sort"
 	"strconv"
 	"strings"
@@ -62,12 +63,16 @@ func (d *Decoder) jsonValue(r gjson.Result) (value.Value, error) {
 	return value.NullValue, nil
 }
 
-// jsonNumber types a JSON number literal.
+// jsonNumber types a JSON number literal: an integer literal is an Int (an
+// error past int64), anything else a Float (an error past float64).
 func jsonNumber(raw string) (value.Value, error) {
 	if !strings.ContainsAny(raw, ".eE") {
-		if i, err := strconv.ParseInt(raw, 10, 64); err == nil {
-			return value.FromInt(i), nil
+		i, err := strconv.ParseInt(raw, 10, 64)
+		if err != nil {
+			// As a float it would lose digits: never a silently wrong number.
+			return value.NullValue, errors.New("integer out of the int64 range; write it as a string or with an exponent")
 		}
+		return value.FromInt(i), nil
 	}
 	f, err := strconv.ParseFloat(raw, 64)
 	if err != nil {

@@ -13,6 +13,7 @@
 package value
 
 import (
+	"errors"
 	"math"
 	"strconv"
 	"strings"
@@ -93,14 +94,19 @@ func (v Value) Number() (n Value, ok bool) {
 
 // ParseNumber parses s (surrounding spaces allowed) as an Int when it is a
 // base-10 integer that fits int64, else as a Float. ok is false when s is not
-// a number, or is NaN or Inf spelled out.
+// a number, is NaN or Inf spelled out, or is an integer past int64 (which a
+// float would round: never a silently wrong number).
 func ParseNumber(s string) (Value, bool) {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return NullValue, false
 	}
-	if i, err := strconv.ParseInt(s, 10, 64); err == nil {
+	i, err := strconv.ParseInt(s, 10, 64)
+	if err == nil {
 		return FromInt(i), true
+	}
+	if errors.Is(err, strconv.ErrRange) {
+		return NullValue, false // an integer past int64: as a float it would lose digits
 	}
 	c := s[0]
 	if c != '-' && c != '+' && c != '.' && (c < '0' || c > '9') {
