@@ -170,8 +170,8 @@ func TestQuotedNewlinesExactOrError(t *testing.T) {
 			if out.Failed.Code != events.CodeBoundary && out.Failed.Code != events.CodeBadRecord {
 				rt.Fatalf("failed with %s: %s", out.Failed.Code, out.Failed.Reason)
 			}
-			if !strings.Contains(out.Failed.Reason, "byte") {
-				rt.Fatalf("error does not name an offset: %s", out.Failed.Reason)
+			if !strings.Contains(out.Failed.Reason, "byte") || !strings.Contains(out.Failed.Reason, "--range-size") {
+				rt.Fatalf("error does not name an offset and the remedy: %s", out.Failed.Reason)
 			}
 			return
 		}

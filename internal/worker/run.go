@@ -31,7 +31,7 @@ func (w *Worker) run(ctx context.Context, inv invocation) error {
 	ckpt, err := w.scan(ctx, inv)
 	if err != nil {
 		if failure.Code(err) != "" {
-			return w.fail(ctx, inv, err)
+			return w.fail(ctx, inv, withSyncHint(inv, err))
 		}
 		return fmt.Errorf("range %d gen %d: %w", inv.rng.Index, inv.gen, err)
 	}
@@ -98,4 +98,18 @@ func (w *Worker) maybeFanIn(ctx context.Context, inv invocation) error {
 
 func (w *Worker) publish(ctx context.Context, d events.Detail) error {
 	return joblog.Publish(ctx, w.bus, w.opts.NewID(), w.opts.Now(), d)
+}
+
+// withSyncHint explains a malformed CSV record found by a range that found
+// its first record by looking for a line break: the real cause may be a
+// quoted field containing a line break that the range boundary split, in a
+// valid file. The fan-in's boundary check names such splits when the
+// ranges parse; this covers the ranges that cannot.
+func withSyncHint(inv invocation, err error) error {
+	code := failure.Code(err)
+	if inv.spec.Format.Kind != "csv" || inv.rng.OffsetBytes == 0 || (code != events.CodeBadRecord && code != events.CodeRecordTooBig) {
+		return err
+	}
+	return fmt.Errorf("%w (range %d starts at byte %d and began at the first line break after it; if quoted fields contain line breaks, one may cross that boundary: use a larger --range-size)",
+		err, inv.rng.Index, inv.rng.OffsetBytes)
 }
