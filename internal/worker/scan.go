@@ -93,6 +93,7 @@ func (s *scanState) loop(r *record.Reader, inv invocation, ck *events.Checkpoint
 		}
 		if errors.Is(err, errStopHere) {
 			ck.CursorBytes = s.stoppedAt
+			ck.Batches++ // a partial batch
 			return nil
 		}
 		if err != nil {
