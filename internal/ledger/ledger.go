@@ -36,6 +36,16 @@ type Entry struct {
 // errors.Is; the concrete error is *ConflictError.
 var ErrConflict = errors.New("ledger: entry already exists")
 
+// MaxAppendEntries is the most entries one Append may carry. It is set by
+// DynamoDB's TransactWriteItems, which takes at most 100 actions: one per
+// entry plus one for the job's sequence counter. Every adapter enforces it so
+// that code tested on the embedded ledger also fits DynamoDB.
+const MaxAppendEntries = 99
+
+// ErrTooManyEntries reports an Append of more than MaxAppendEntries entries.
+// Nothing is written; split the entries over several appends.
+var ErrTooManyEntries = errors.New("ledger: too many entries in one append")
+
 // ErrNotFound reports that no entry has the requested key.
 var ErrNotFound = errors.New("ledger: entry not found")
 

@@ -16,13 +16,18 @@ import (
 // differs from jobID, or a non-empty Detail that is not valid JSON give a
 // plain error naming the entry index and key, as does a Time outside years
 // 0000-9999; a key that appears twice in the
-// call gives *ConflictError naming it (errors.Is ErrConflict).
+// call gives *ConflictError naming it (errors.Is ErrConflict). More than
+// MaxAppendEntries entries give an error wrapping ErrTooManyEntries.
 func Prepare(jobID string, entries []Entry) ([]Entry, error) {
 	if jobID == "" {
 		return nil, errors.New("ledger: empty job id")
 	}
 	if !utf8.ValidString(jobID) {
 		return nil, fmt.Errorf("ledger: job id %q is not valid UTF-8", jobID)
+	}
+	if len(entries) > MaxAppendEntries {
+		return nil, fmt.Errorf("ledger: job %s: %d entries in one append, at most %d: %w",
+			jobID, len(entries), MaxAppendEntries, ErrTooManyEntries)
 	}
 	out := make([]Entry, len(entries))
 	seen := make(map[string]int, len(entries))

@@ -3,6 +3,7 @@ package ledgertest
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -113,4 +114,33 @@ func testInvalidInput(t *testing.T, _ Features, newLedger func(*testing.T) Ledge
 	same := entry("d", 3)
 	same.JobID = "j1"
 	mustAppend(t, l, "j1", same)
+}
+
+func testTooManyEntries(t *testing.T, _ Features, newLedger func(*testing.T) Ledger) {
+	l, ctx := newLedger(t), context.Background()
+	many := make([]ledger.Entry, ledger.MaxAppendEntries+1)
+	for i := range many {
+		many[i] = entry(fmt.Sprintf("plan/%06d", i), i)
+	}
+	err := l.Append(ctx, "j1", many...)
+	if !errors.Is(err, ledger.ErrTooManyEntries) {
+		t.Fatalf("Append of %d entries: error = %v, want ErrTooManyEntries", len(many), err)
+	}
+	if n, err := l.Count(ctx, "j1", ""); err != nil || n != 0 {
+		t.Fatalf("Count after refused append = %d, %v; want 0", n, err)
+	}
+	mustAppend(t, l, "j1", many[:ledger.MaxAppendEntries]...)
+	got, err := l.List(ctx, "j1", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != ledger.MaxAppendEntries {
+		t.Fatalf("List after append of %d = %d entries", ledger.MaxAppendEntries, len(got))
+	}
+	for i, e := range got {
+		if e.Seq != int64(i+1) {
+			t.Fatalf("entry %s seq = %d, want %d", e.Key, e.Seq, i+1)
+		}
+		sameEntry(t, "j1", e, many[i])
+	}
 }

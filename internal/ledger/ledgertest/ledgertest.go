@@ -51,6 +51,7 @@ func Run(t *testing.T, f Features, newLedger func(t *testing.T) Ledger) {
 		{"DuplicateKeyInCall", testDuplicateInCall},
 		{"SeqOrder", testSeqOrder},
 		{"EmptyAppend", testEmptyAppend},
+		{"TooManyEntries", testTooManyEntries},
 		{"InvalidInput", testInvalidInput},
 		{"DetailRoundTrip", testDetailRoundTrip},
 		{"TimeUTC", testTimeUTC},
