@@ -108,20 +108,6 @@ func LedgerPath(stateDir string) string {
 	return filepath.Join(stateDir, "ledger.db")
 }
 
-// FormatFromPath guesses the format from the file extension: .csv and .tsv
-// (tab delimiter) are CSV with a header, .jsonl, .ndjson and .json are JSON
-// Lines, anything else is lines. A .gz or other compressed file is not
-// supported and gets an error.
-func FormatFromPath(path string) (events.Format, error) {
-	switch ext := filepath.Ext(path); ext {
-	case ".csv":
-		return events.Format{Kind: "csv", Header: true}, nil
-	case ".tsv":
-		return events.Format{Kind: "csv", Header: true, Delimiter: "\t"}, nil
-	case ".jsonl", ".ndjson", ".json":
-		return events.Format{Kind: "jsonl"}, nil
-	case ".gz", ".bz2", ".zst", ".xz", ".zip", ".parquet":
-		return events.Format{}, fmt.Errorf("%s files are not supported; decompress or convert to CSV/JSON Lines first", ext)
-	}
-	return events.Format{Kind: "lines"}, nil
-}
+// FormatFromPath guesses the format from the file extension, by
+// events.FormatFromKey's rules.
+func FormatFromPath(path string) (events.Format, error) { return events.FormatFromKey(path) }
