@@ -20,7 +20,11 @@ var errSampleFull = errors.New("sample full")
 // plan builds the job spec (effective limits, columns) and the ranges.
 func (s *Splitter) plan(ctx context.Context, obj events.ObjectRef, req events.JobRequested) (events.JobSpec, []events.Range, error) {
 	spec := events.JobSpec{Object: obj, Query: req.Query, Format: req.Format, Limits: withDefaults(req.Limits)}
-	ranges, err := Ranges(obj.SizeBytes, req.Limits.RangeSizeBytes, spec.Limits.MaxRanges)
+	preferred := s.opts.Defaults.RangeSizeBytes
+	if preferred == 0 {
+		preferred = DefaultRangeSizeBytes
+	}
+	ranges, err := cutRanges(obj.SizeBytes, req.Limits.RangeSizeBytes, preferred, spec.Limits.MaxRanges)
 	if err != nil {
 		return spec, nil, err
 	}
@@ -40,22 +44,10 @@ func (s *Splitter) plan(ctx context.Context, obj events.ObjectRef, req events.Jo
 }
 
 func withDefaults(l events.Limits) events.Limits {
-	def := func(v *int64, d int64) {
-		if *v == 0 {
-			*v = d
-		}
-	}
-	defInt := func(v *int, d int) {
-		if *v == 0 {
-			*v = d
-		}
-	}
-	def(&l.RangeSizeBytes, DefaultRangeSizeBytes)
-	def(&l.BatchSizeBytes, DefaultBatchSizeBytes)
-	def(&l.MaxRecordBytes, DefaultMaxRecordBytes)
-	defInt(&l.MaxRanges, DefaultMaxRanges)
-	defInt(&l.MaxHops, DefaultMaxHops)
-	return l
+	return fillLimits(l, events.Limits{
+		RangeSizeBytes: DefaultRangeSizeBytes, BatchSizeBytes: DefaultBatchSizeBytes, MaxRecordBytes: DefaultMaxRecordBytes,
+		MaxRanges: DefaultMaxRanges, MaxHops: DefaultMaxHops,
+	})
 }
 
 // Ranges cuts an object of size bytes into consecutive ranges of
@@ -65,9 +57,14 @@ func withDefaults(l events.Limits) events.Limits {
 // size that fits. Sizes below MinRangeSizeBytes are errors. An empty object
 // has no ranges.
 func Ranges(sizeBytes, rangeSizeBytes int64, maxRanges int) ([]events.Range, error) {
+	return cutRanges(sizeBytes, rangeSizeBytes, DefaultRangeSizeBytes, maxRanges)
+}
+
+// cutRanges is Ranges with preferredBytes in place of the default size.
+func cutRanges(sizeBytes, rangeSizeBytes, preferredBytes int64, maxRanges int) ([]events.Range, error) {
 	explicit := rangeSizeBytes != 0
 	if !explicit {
-		rangeSizeBytes = DefaultRangeSizeBytes
+		rangeSizeBytes = preferredBytes
 	}
 	if rangeSizeBytes < MinRangeSizeBytes {
 		return nil, fmt.Errorf("%w: range size %d bytes is below the minimum of 1 KiB", errBadRequest, rangeSizeBytes)

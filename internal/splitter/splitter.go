@@ -53,7 +53,19 @@ const (
 type Options struct {
 	Now   func() time.Time // nil means time.Now
 	NewID func() string    // nil means ids.New
+	// Defaults fill a request's zero limits before the package defaults
+	// (e.g. a stack's range size). Defaults.RangeSizeBytes is a preferred
+	// size: like the package default, it grows to keep within MaxRanges.
+	Defaults events.Limits
+	// UploadQuery is the SQL run for jobs started by an S3 "Object Created"
+	// event, which carries no query. Empty means such events are refused
+	// with ErrNoUploadQuery.
+	UploadQuery string
 }
+
+// ErrNoUploadQuery reports an S3 upload event at a splitter configured
+// without Options.UploadQuery.
+var ErrNoUploadQuery = errors.New("no query configured for S3 upload jobs")
 
 // Splitter handles JobRequested. It is safe for concurrent use.
 type Splitter struct {
@@ -83,14 +95,17 @@ func JobID(env events.Envelope, req events.JobRequested) string {
 	return ids.Derive(env.ID)
 }
 
-// Handle starts the job a JobRequested asks for. A permanent problem (bad
-// query, unknown column, missing object, bad limits) fails the job in its
-// log and returns nil; malformed events return an error wrapping
-// events.ErrMalformed; other errors are transient. A redelivered request
+// Handle starts the job a JobRequested asks for, or that an S3 "Object
+// Created" event implies (Options.UploadQuery over the uploaded version,
+// format from the key's extension). A permanent problem (bad query, unknown
+// column, missing object, bad limits, unsupported format) fails the job in
+// its log and returns nil; malformed events return an error wrapping
+// events.ErrMalformed, and an upload without UploadQuery one wrapping
+// ErrNoUploadQuery; other errors are transient. A redelivered event
 // republishes the plan's RangeAssigned events and changes nothing else.
 func (s *Splitter) Handle(ctx context.Context, env events.Envelope) error {
-	var req events.JobRequested
-	if err := events.Decode(env, &req); err != nil {
+	req, formatErr, err := s.request(env)
+	if err != nil {
 		return err
 	}
 	jobID := JobID(env, req)
@@ -100,6 +115,9 @@ func (s *Splitter) Handle(ctx context.Context, env events.Envelope) error {
 	}
 	if !errors.Is(err, ledger.ErrNotFound) {
 		return fmt.Errorf("job %s: reading log: %w", jobID, err)
+	}
+	if formatErr != nil {
+		return s.failJob(ctx, jobID, fmt.Errorf("%w: object %s: %w", errBadRequest, req.Object.Key, formatErr))
 	}
 	return s.start(ctx, jobID, req)
 }

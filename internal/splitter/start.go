@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/batonrun/baton/events"
 	"github.com/batonrun/baton/internal/failure"
@@ -28,11 +29,14 @@ func (s *Splitter) start(ctx context.Context, jobID string, req events.JobReques
 		return fmt.Errorf("job %s: planning: %w", jobID, err)
 	}
 	js := events.JobStarted{SchemaVersion: events.SchemaVersion, JobID: jobID, Spec: spec, RangeCount: len(ranges)}
-	entries, err := s.startEntries(jobID, js, ranges)
+	job, plans, err := s.startEntries(jobID, js, ranges)
 	if err != nil {
 		return err
 	}
-	if err := s.ledger.Append(ctx, jobID, entries...); errors.Is(err, ledger.ErrConflict) {
+	if err := s.appendPlan(ctx, jobID, plans); err != nil {
+		return err
+	}
+	if err := s.ledger.Append(ctx, jobID, job); errors.Is(err, ledger.ErrConflict) {
 		// A duplicate delivery started the job first; make sure its events are out.
 		started, gerr := s.started(ctx, jobID)
 		if gerr != nil {
@@ -48,21 +52,37 @@ func (s *Splitter) start(ctx context.Context, jobID string, req events.JobReques
 	return s.publishAssignments(ctx, jobID, spec, ranges)
 }
 
-func (s *Splitter) startEntries(jobID string, js events.JobStarted, ranges []events.Range) ([]ledger.Entry, error) {
+// startEntries returns the job's JobStarted entry and its RangePlanned
+// entries.
+func (s *Splitter) startEntries(jobID string, js events.JobStarted, ranges []events.Range) (ledger.Entry, []ledger.Entry, error) {
 	at := s.opts.Now()
-	first, err := joblog.NewEntry(jobID, joblog.KeyJob, at, js)
+	job, err := joblog.NewEntry(jobID, joblog.KeyJob, at, js)
 	if err != nil {
-		return nil, err
+		return job, nil, err
 	}
-	entries := []ledger.Entry{first}
+	plans := make([]ledger.Entry, 0, len(ranges))
 	for _, r := range ranges {
 		e, err := joblog.NewEntry(jobID, joblog.PlanKey(r.Index), at, events.RangePlanned{SchemaVersion: events.SchemaVersion, JobID: jobID, Range: r})
 		if err != nil {
-			return nil, err
+			return job, nil, err
 		}
-		entries = append(entries, e)
+		plans = append(plans, e)
 	}
-	return entries, nil
+	return job, plans, nil
+}
+
+// appendPlan appends the RangePlanned entries in chunks of at most
+// ledger.MaxAppendEntries, before the job entry that commits the start, so
+// that a started job always has its whole plan. A chunk that already
+// exists was written by an earlier delivery of the same request (the plan
+// is deterministic) and is not an error.
+func (s *Splitter) appendPlan(ctx context.Context, jobID string, plans []ledger.Entry) error {
+	for chunk := range slices.Chunk(plans, ledger.MaxAppendEntries) {
+		if err := s.ledger.Append(ctx, jobID, chunk...); err != nil && !errors.Is(err, ledger.ErrConflict) {
+			return fmt.Errorf("job %s: appending plan: %w", jobID, err)
+		}
+	}
+	return nil
 }
 
 // publishAssignments publishes one RangeAssigned per range, in PutEvents

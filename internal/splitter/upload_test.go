@@ -1,0 +1,133 @@
+package splitter_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/batonrun/baton/events"
+	"github.com/batonrun/baton/internal/joblog"
+	"github.com/batonrun/baton/internal/ledger"
+	ledgermem "github.com/batonrun/baton/internal/ledger/memory"
+	objmem "github.com/batonrun/baton/internal/objstore/memory"
+	"github.com/batonrun/baton/internal/splitter"
+)
+
+// uploadEvent is S3's "Object Created" event for key as S3 sends it:
+// URL-encoded, space as '+'.
+func uploadEvent(id, bucket, key, versionID string) events.Envelope {
+	detail, _ := json.Marshal(map[string]any{
+		"version": "0", "bucket": map[string]any{"name": bucket},
+		"object": map[string]any{"key": url.QueryEscape(key), "size": 1, "etag": "x", "version-id": versionID},
+		"reason": "PutObject",
+	})
+	return events.Envelope{Version: "0", ID: id, Source: events.SourceS3, DetailType: events.TypeS3ObjectCreated, Detail: detail}
+}
+
+func csvObject(lines int) []byte {
+	var b strings.Builder
+	b.WriteString("a,b\n")
+	for i := range lines {
+		fmt.Fprintf(&b, "%d,x\n", i)
+	}
+	return []byte(b.String())
+}
+
+func jobStarted(t *testing.T, l *ledgermem.Ledger, jobID string) events.JobStarted {
+	t.Helper()
+	e, err := l.Get(context.Background(), jobID, joblog.KeyJob)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var js events.JobStarted
+	if err := joblog.Decode(e, &js); err != nil {
+		t.Fatal(err)
+	}
+	return js
+}
+
+// An upload starts a job over exactly the uploaded version, with the
+// decoded key, the configured query and the format of the key's extension.
+func TestUploadStartsJobOnDecodedKeyAndVersion(t *testing.T) {
+	store := objmem.New(objmem.Options{Versioning: true})
+	key := "in/a b+c%ü😀.csv"
+	first := store.Put("bkt", key, csvObject(10))
+	store.Put("bkt", key, csvObject(20)) // the upload event is for the first version
+	l := ledgermem.New()
+	s := splitter.New(store, l, &calls{}, splitter.Options{UploadQuery: "SELECT count(*) FROM s3object"})
+	env := uploadEvent("evt-1", "bkt", key, first.VersionID)
+	if err := s.Handle(context.Background(), env); err != nil {
+		t.Fatal(err)
+	}
+	js := jobStarted(t, l, splitter.JobID(env, events.JobRequested{}))
+	if js.Spec.Object.Key != key || js.Spec.Object.VersionID != first.VersionID || js.Spec.Object.SizeBytes != first.SizeBytes {
+		t.Errorf("job pinned %+v, want key %q version %q size %d", js.Spec.Object, key, first.VersionID, first.SizeBytes)
+	}
+	if js.Spec.Query != "SELECT count(*) FROM s3object" || js.Spec.Format.Kind != "csv" || !js.Spec.Format.Header {
+		t.Errorf("spec query %q format %+v", js.Spec.Query, js.Spec.Format)
+	}
+}
+
+func TestUploadWithoutQueryIsRefused(t *testing.T) {
+	s := splitter.New(objmem.New(objmem.Options{}), ledgermem.New(), &calls{}, splitter.Options{})
+	if err := s.Handle(context.Background(), uploadEvent("e", "bkt", "k.csv", "")); !errors.Is(err, splitter.ErrNoUploadQuery) {
+		t.Fatalf("err = %v, want ErrNoUploadQuery", err)
+	}
+}
+
+// An upload in a format Baton cannot read fails its job in the log.
+func TestUploadOfCompressedObjectFailsTheJob(t *testing.T) {
+	store := objmem.New(objmem.Options{})
+	store.Put("bkt", "k.csv.gz", []byte("x"))
+	l := ledgermem.New()
+	s := splitter.New(store, l, &calls{}, splitter.Options{UploadQuery: "SELECT count(*) FROM s3object"})
+	env := uploadEvent("e", "bkt", "k.csv.gz", "")
+	if err := s.Handle(context.Background(), env); err != nil {
+		t.Fatal(err)
+	}
+	e, err := l.Get(context.Background(), splitter.JobID(env, events.JobRequested{}), joblog.KeyTerminal)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var jf events.JobFailed
+	if err := joblog.Decode(e, &jf); err != nil || !strings.Contains(jf.Reason, ".gz files are not supported") {
+		t.Fatalf("terminal %s: %+v %v", e.DetailType, jf, err)
+	}
+}
+
+// Defaults fill zero limits; the preferred range size grows to fit
+// MaxRanges instead of failing, and a plan of more than
+// ledger.MaxAppendEntries ranges is recorded whole.
+func TestDefaultsAndLargePlan(t *testing.T) {
+	store := objmem.New(objmem.Options{})
+	obj := store.Put("", "k.csv", csvObject(40000)) // about 300 KB
+	l, bus := ledgermem.New(), &calls{}
+	s := splitter.New(store, l, bus, splitter.Options{Defaults: events.Limits{RangeSizeBytes: 1024, BatchSizeBytes: 2048, MaxRanges: 250}})
+	env := request(t, "e1", 0)
+	if err := s.Handle(context.Background(), env); err != nil {
+		t.Fatal(err)
+	}
+	js := jobStarted(t, l, "job")
+	want, err := splitter.Ranges(obj.SizeBytes, (obj.SizeBytes+249)/250, 250)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if js.RangeCount != len(want) || js.RangeCount <= ledger.MaxAppendEntries || js.Spec.Limits.BatchSizeBytes != 2048 {
+		t.Fatalf("%d ranges (want %d, over %d), batch %d", js.RangeCount, len(want), ledger.MaxAppendEntries, js.Spec.Limits.BatchSizeBytes)
+	}
+	if n, _ := l.Count(context.Background(), "job", joblog.PrefixPlan); n != len(want) {
+		t.Fatalf("%d plan entries, want %d", n, len(want))
+	}
+	// A redelivery finds the whole plan and republishes it.
+	before := len(bus.calls)
+	if err := s.Handle(context.Background(), env); err != nil {
+		t.Fatal(err)
+	}
+	if got := len(bus.calls) - before; got != (len(want)+9)/10 {
+		t.Fatalf("redelivery made %d publish calls, want %d", got, (len(want)+9)/10)
+	}
+}
