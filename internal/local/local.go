@@ -4,6 +4,7 @@
 package local
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -21,10 +22,26 @@ const (
 	FnAggregator = "aggregator"
 )
 
+// ObjectStore is the object store a local job reads: Head to pin the
+// object, ranged reads of the pinned version (objstore's contract). Each
+// warm worker container wraps it in its own range cache. Implementations
+// must be safe for concurrent use.
+type ObjectStore interface {
+	Head(ctx context.Context, bucket, key, versionID string) (events.ObjectRef, error)
+	ReadRange(ctx context.Context, obj events.ObjectRef, offsetBytes, lengthBytes int64) ([]byte, error)
+}
+
 // Config describes one local job. Zero fields mean the documented defaults.
 type Config struct {
-	// Path is the file to read.
+	// Path is the file to read; with Store set, it is the object's key in
+	// Bucket, taken literally (not resolved, not URL-decoded).
 	Path string
+	// Store, when set, is where the object is read from (e.g. an s3store
+	// Store); nil means local files (localfs, Bucket ""), with fingerprints
+	// memoised under StateDir.
+	Store ObjectStore
+	// Bucket is the object's bucket in Store. It must be "" without Store.
+	Bucket string
 	// Query, Format and Limits go into the JobRequested event.
 	Query  string
 	Format events.Format
@@ -56,6 +73,9 @@ func (c Config) Validate() error {
 	}
 	if c.Query == "" {
 		errs = append(errs, errors.New("query is required"))
+	}
+	if c.Store == nil && c.Bucket != "" {
+		errs = append(errs, fmt.Errorf("bucket %q needs an object store (Config.Store); local files have no bucket", c.Bucket))
 	}
 	if c.CacheBytes < 0 {
 		errs = append(errs, fmt.Errorf("cache size %d is negative", c.CacheBytes))

@@ -39,22 +39,15 @@ func Run(ctx context.Context, cfg Config) (Outcome, error) {
 	if err := cfg.Validate(); err != nil {
 		return Outcome{}, err
 	}
-	abs, err := filepath.Abs(cfg.Path)
+	obj, store, err := objectOf(cfg)
 	if err != nil {
-		return Outcome{}, fmt.Errorf("resolving %s: %w", cfg.Path, err)
-	}
-	if fi, err := os.Stat(abs); err == nil && !fi.Mode().IsRegular() {
-		return Outcome{}, fmt.Errorf("%s is not a regular file", cfg.Path)
+		return Outcome{}, err
 	}
 	led, err := sqlite.Open(LedgerPath(cfg.StateDir), sqlite.Options{})
 	if err != nil {
 		return Outcome{}, fmt.Errorf("opening ledger: %w", err)
 	}
 	defer led.Close()
-	store, err := localfs.New(localfs.Options{FingerprintCacheDir: filepath.Join(stateDirOf(cfg), "fingerprints")})
-	if err != nil {
-		return Outcome{}, err
-	}
 	e := &env{cfg: cfg, ledger: led, store: store}
 	if err := e.build(); err != nil {
 		return Outcome{}, err
@@ -63,7 +56,7 @@ func Run(ctx context.Context, cfg Config) (Outcome, error) {
 	if jobID == "" {
 		jobID = ids.New()
 	}
-	req := events.JobRequested{SchemaVersion: events.SchemaVersion, JobID: jobID, Object: events.ObjectRef{Key: abs},
+	req := events.JobRequested{SchemaVersion: events.SchemaVersion, JobID: jobID, Object: obj,
 		Query: cfg.Query, Format: cfg.Format, Limits: cfg.Limits}
 	start := time.Now()
 	out, err := e.runJob(ctx, req)
@@ -73,11 +66,33 @@ func Run(ctx context.Context, cfg Config) (Outcome, error) {
 	return out, err
 }
 
+// objectOf returns the object to read and the store to read it from:
+// cfg.Store and cfg.Bucket/cfg.Path as given, or local files with the path
+// made absolute (a directory is rejected here, a missing file fails the
+// job as it would in AWS).
+func objectOf(cfg Config) (events.ObjectRef, ObjectStore, error) {
+	if cfg.Store != nil {
+		return events.ObjectRef{Bucket: cfg.Bucket, Key: cfg.Path}, cfg.Store, nil
+	}
+	abs, err := filepath.Abs(cfg.Path)
+	if err != nil {
+		return events.ObjectRef{}, nil, fmt.Errorf("resolving %s: %w", cfg.Path, err)
+	}
+	if fi, err := os.Stat(abs); err == nil && !fi.Mode().IsRegular() {
+		return events.ObjectRef{}, nil, fmt.Errorf("%s is not a regular file", cfg.Path)
+	}
+	store, err := localfs.New(localfs.Options{FingerprintCacheDir: filepath.Join(stateDirOf(cfg), "fingerprints")})
+	if err != nil {
+		return events.ObjectRef{}, nil, err
+	}
+	return events.ObjectRef{Key: abs}, store, nil
+}
+
 // env is one local deployment: runtime, bus and the three functions.
 type env struct {
 	cfg         Config
 	ledger      *sqlite.Ledger
-	store       *localfs.Store
+	store       ObjectStore
 	rt          *localrt.Runtime
 	bus         *localbus.Bus
 	ended       chan struct{}      // a terminal event was published
