@@ -1,0 +1,66 @@
+package deploy
+
+import (
+	"slices"
+	"strings"
+)
+
+// ---------------------------------------------------------------------------
+// THE ONE PLACE that lists what each function reads from its environment.
+// TODO(wiring): replace envVars with internal/wiring's exported EnvVars
+// (same shape: required, optional) once it is committed.
+func envVars(function string) (required, optional []string) {
+	required = []string{"BATON_TABLE", "BATON_EVENT_BUS", "BATON_PAYLOAD_BUCKET"}
+	optional = []string{"BATON_BACKEND", "BATON_S3_PATH_STYLE", "BATON_LEDGER_TTL_DAYS"}
+	if function == splitter {
+		optional = append(optional, "BATON_UPLOAD_QUERY", "BATON_RANGE_SIZE_BYTES", "BATON_BATCH_SIZE_BYTES")
+	}
+	return required, optional
+}
+
+// ---------------------------------------------------------------------------
+
+// emulatorOnly are variables a function reads that the stack must not set:
+// they are for tests against local emulators.
+func emulatorOnly() []string { return []string{"BATON_S3_PATH_STYLE"} }
+
+// envRefs says which resource type each resource-naming variable must Ref.
+func envRefs() map[string]string {
+	return map[string]string{
+		"BATON_TABLE":          "AWS::DynamoDB::Table",
+		"BATON_EVENT_BUS":      "AWS::Events::EventBus",
+		"BATON_PAYLOAD_BUCKET": "AWS::S3::Bucket",
+	}
+}
+
+// checkEnv: every variable a function reads (but the emulator-only ones)
+// is set, no BATON_ variable it does not read is set, BATON_BACKEND is
+// "aws", and resource variables name this stack's resources (the payload
+// bucket is not the input bucket, whose uploads start jobs).
+func checkEnv(t tree) []error {
+	var p problems
+	for id, name := range functionsByID(t) {
+		env := fnEnv(t, id)
+		req, opt := envVars(name)
+		reads := append(req, opt...)
+		for _, v := range reads {
+			if _, set := env[v]; !set && !slices.Contains(emulatorOnly(), v) {
+				p.add(id, "%s reads %s but it is not set", name, v)
+			}
+		}
+		for v := range env {
+			if strings.HasPrefix(v, "BATON_") && (!slices.Contains(reads, v) || slices.Contains(emulatorOnly(), v)) {
+				p.add(id, "sets %s, which %s does not read on AWS", v, name)
+			}
+		}
+		if b := str(env, "BATON_BACKEND"); b != "aws" {
+			p.add(id, "BATON_BACKEND is %q, want aws", b)
+		}
+		for v, typ := range envRefs() {
+			if ref := refTo(env[v], ""); typeOf(t, ref) != typ || (v == "BATON_PAYLOAD_BUCKET" && eventBridgeEnabled(t, ref)) {
+				p.add(id, "%s is %v, want !Ref to this stack's %s (for the payload bucket: not the input bucket)", v, env[v], typ)
+			}
+		}
+	}
+	return p
+}

@@ -1,0 +1,167 @@
+package deploy
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+)
+
+// at returns the mapping at keys in tmpl, failing the test if it is absent.
+func at(t *testing.T, tmpl tree, keys ...string) tree {
+	t.Helper()
+	m, ok := get(tmpl, keys...).(tree)
+	if !ok {
+		t.Fatalf("no mapping at %s", strings.Join(keys, "."))
+	}
+	return m
+}
+
+// pr is resource id's Properties in tmpl.
+func pr(t *testing.T, tmpl tree, id string) tree {
+	t.Helper()
+	return at(t, tmpl, "Resources", id, "Properties")
+}
+
+// target0 is the first target of rule id.
+func target0(t *testing.T, tmpl tree, id string) tree {
+	t.Helper()
+	return list(pr(t, tmpl, id)["Targets"])[0].(tree)
+}
+
+// statement returns statement sid of role id's first inline policy.
+func statement(t *testing.T, tmpl tree, role, sid string) tree {
+	t.Helper()
+	doc := list(pr(t, tmpl, role)["Policies"])[0]
+	for _, s := range statements(get(doc, "PolicyDocument")) {
+		if s["Sid"] == sid {
+			return s
+		}
+	}
+	t.Fatalf("%s has no statement %s", role, sid)
+	return nil
+}
+
+func getAtt(id, attr string) tree { return tree{"Fn::GetAtt": []any{id, attr}} }
+
+// TestEachCheckFires breaks the template one way at a time and expects the
+// named check to report it, so none of the checks can pass vacuously.
+func TestEachCheckFires(t *testing.T) {
+	cases := []struct {
+		name, check, want string
+		break_            func(*testing.T, tree)
+	}{
+		{"no tracing", "functions", "Tracing", func(t *testing.T, m tree) { delete(pr(t, m, "WorkerFunction"), "Tracing") }},
+		{"x86", "functions", "arm64", func(t *testing.T, m tree) { pr(t, m, "AggregatorFunction")["Architectures"] = []any{"x86_64"} }},
+		{"old runtime", "functions", "provided.al2023", func(t *testing.T, m tree) { pr(t, m, "SplitterFunction")["Runtime"] = "go1.x" }},
+		{"handler", "functions", "bootstrap", func(t *testing.T, m tree) { pr(t, m, "WorkerFunction")["Handler"] = "main" }},
+		{"code not from scripts/package", "functions", "CodeUri", func(t *testing.T, m tree) { pr(t, m, "WorkerFunction")["CodeUri"] = "../functions/worker/" }},
+		{"two workers", "functions", "exactly 1", func(t *testing.T, m tree) { pr(t, m, "AggregatorFunction")["CodeUri"] = "../bin/lambda/worker.zip" }},
+		{"default async retries", "functions", "MaximumRetryAttempts", func(t *testing.T, m tree) {
+			delete(at(t, pr(t, m, "SplitterFunction"), "EventInvokeConfig"), "MaximumRetryAttempts")
+		}},
+		{"no async event age", "functions", "MaximumEventAgeInSeconds", func(t *testing.T, m tree) {
+			delete(at(t, pr(t, m, "WorkerFunction"), "EventInvokeConfig"), "MaximumEventAgeInSeconds")
+		}},
+		{"no failure destination", "functions", "lost", func(t *testing.T, m tree) {
+			delete(at(t, pr(t, m, "AggregatorFunction"), "EventInvokeConfig"), "DestinationConfig")
+		}},
+		{"role cannot send to its DLQ", "functions", "sqs:SendMessage", func(t *testing.T, m tree) {
+			statement(t, m, "WorkerRole", "DeadLetters")["Resource"] = getAtt("AggregatorDLQ", "Arn")
+		}},
+		{"no rule retry policy", "rules", "RetryPolicy", func(t *testing.T, m tree) { delete(target0(t, m, "RangeRule"), "RetryPolicy") }},
+		{"no rule DLQ", "rules", "DeadLetterConfig", func(t *testing.T, m tree) { delete(target0(t, m, "FanInRule"), "DeadLetterConfig") }},
+		{"DLQ policy for another rule", "rules", "aws:SourceArn", func(t *testing.T, m tree) {
+			s := statements(get(pr(t, m, "WorkerDLQPolicy"), "PolicyDocument"))[0]
+			at(t, s, "Condition", "ArnEquals")["aws:SourceArn"] = getAtt("FanInRule", "Arn")
+		}},
+		{"no invoke permission", "rules", "Permission", func(t *testing.T, m tree) { delete(at(t, m, "Resources"), "ObjectCreatedPermission") }},
+		{"service wildcard", "iam", "s3:*", func(t *testing.T, m tree) { statement(t, m, "SplitterRole", "ReadInput")["Action"] = "s3:*" }},
+		{"star action", "iam", `"*"`, func(t *testing.T, m tree) { statement(t, m, "AggregatorRole", "Publish")["Action"] = []any{"*"} }},
+		{"NotAction", "iam", "NotAction", func(t *testing.T, m tree) { statement(t, m, "WorkerRole", "Ledger")["NotAction"] = "iam:PassRole" }},
+		{"star resource", "iam", "Resource", func(t *testing.T, m tree) { statement(t, m, "WorkerRole", "Ledger")["Resource"] = "*" }},
+		{"queue policy wildcard", "iam", "sqs:*", func(t *testing.T, m tree) {
+			statements(get(pr(t, m, "SplitterDLQPolicy"), "PolicyDocument"))[0]["Action"] = "sqs:*"
+		}},
+		{"unknown detail-type", "routing", "RangeAssignd", func(t *testing.T, m tree) {
+			at(t, pr(t, m, "RangeRule"), "EventPattern")["detail-type"] = []any{"RangeAssignd", "RangeContinued"}
+		}},
+		{"fan-in to the worker", "routing", "want aggregator", func(t *testing.T, m tree) { target0(t, m, "FanInRule")["Arn"] = getAtt("WorkerFunction", "Arn") }},
+		{"routed twice", "routing", "exactly 1", func(t *testing.T, m tree) {
+			at(t, pr(t, m, "JobRequestedRule"), "EventPattern")["detail-type"] = []any{"JobRequested", "RangeAssigned"}
+		}},
+		{"not routed", "routing", "matched by 0", func(t *testing.T, m tree) {
+			at(t, pr(t, m, "RangeRule"), "EventPattern")["detail-type"] = []any{"RangeAssigned"}
+		}},
+		{"pattern without detail-type", "routing", "detail-type", func(t *testing.T, m tree) {
+			delete(at(t, pr(t, m, "FanInRule"), "EventPattern"), "detail-type")
+		}},
+		{"job requests on the default bus", "routing", "custom bus", func(t *testing.T, m tree) { delete(pr(t, m, "JobRequestedRule"), "EventBusName") }},
+		{"wrong source", "routing", "source", func(t *testing.T, m tree) {
+			at(t, pr(t, m, "RangeRule"), "EventPattern")["source"] = []any{"aws.s3"}
+		}},
+		{"uploads on the custom bus", "routing", "default bus", func(t *testing.T, m tree) {
+			pr(t, m, "ObjectCreatedRule")["EventBusName"] = tree{"Ref": "EventBus"}
+		}},
+		{"uploads from any bucket", "routing", "bucket.name", func(t *testing.T, m tree) {
+			delete(at(t, pr(t, m, "ObjectCreatedRule"), "EventPattern"), "detail")
+		}},
+		{"missing splitter variable", "env", "BATON_UPLOAD_QUERY", func(t *testing.T, m tree) {
+			delete(at(t, pr(t, m, "SplitterFunction"), "Environment", "Variables"), "BATON_UPLOAD_QUERY")
+		}},
+		{"missing required variable", "env", "BATON_EVENT_BUS", func(t *testing.T, m tree) {
+			delete(at(t, pr(t, m, "AggregatorFunction"), "Environment", "Variables"), "BATON_EVENT_BUS")
+		}},
+		{"misspelt variable", "env", "BATON_TABEL", func(t *testing.T, m tree) {
+			at(t, pr(t, m, "WorkerFunction"), "Environment", "Variables")["BATON_TABEL"] = tree{"Ref": "LedgerTable"}
+		}},
+		{"splitter-only variable on the worker", "env", "BATON_UPLOAD_QUERY", func(t *testing.T, m tree) {
+			at(t, pr(t, m, "WorkerFunction"), "Environment", "Variables")["BATON_UPLOAD_QUERY"] = "SELECT 1"
+		}},
+		{"table points at a bucket", "env", "BATON_TABLE", func(t *testing.T, m tree) {
+			at(t, pr(t, m, "WorkerFunction"), "Environment", "Variables")["BATON_TABLE"] = tree{"Ref": "PayloadBucket"}
+		}},
+		{"claim checks in the input bucket", "env", "BATON_PAYLOAD_BUCKET", func(t *testing.T, m tree) {
+			at(t, pr(t, m, "SplitterFunction"), "Environment", "Variables")["BATON_PAYLOAD_BUCKET"] = tree{"Ref": "InputBucket"}
+		}},
+		{"local backend", "env", "BATON_BACKEND", func(t *testing.T, m tree) {
+			at(t, pr(t, m, "SplitterFunction"), "Environment", "Variables")["BATON_BACKEND"] = "local"
+		}},
+		{"TTL attribute", "storage", "expiresAt", func(t *testing.T, m tree) {
+			at(t, pr(t, m, "LedgerTable"), "TimeToLiveSpecification")["AttributeName"] = "ttl"
+		}},
+		{"no PITR", "storage", "point-in-time", func(t *testing.T, m tree) { delete(pr(t, m, "LedgerTable"), "PointInTimeRecoverySpecification") }},
+		{"provisioned", "storage", "PAY_PER_REQUEST", func(t *testing.T, m tree) { pr(t, m, "LedgerTable")["BillingMode"] = "PROVISIONED" }},
+		{"sort key", "storage", "KeySchema", func(t *testing.T, m tree) { list(pr(t, m, "LedgerTable")["KeySchema"])[1].(tree)["AttributeName"] = "sk" }},
+		{"claim checks never expire", "storage", "lifecycle", func(t *testing.T, m tree) { delete(pr(t, m, "PayloadBucket"), "LifecycleConfiguration") }},
+		{"input bucket without EventBridge", "storage", "want exactly the input bucket", func(t *testing.T, m tree) {
+			delete(pr(t, m, "InputBucket"), "NotificationConfiguration")
+		}},
+	}
+	pristine := mustLoad(t)
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			m := deepCopy(pristine).(tree)
+			c.break_(t, m)
+			got := runCheck(t, c.check, m)
+			if !strings.Contains(got, c.want) {
+				t.Errorf("check %s did not report %q; it reported:\n%s", c.check, c.want, got)
+			}
+		})
+	}
+}
+
+// runCheck runs the named check and joins what it reports.
+func runCheck(t *testing.T, name string, m tree) string {
+	t.Helper()
+	for _, c := range allChecks() {
+		if c.name == name {
+			var b strings.Builder
+			for _, err := range c.run(m) {
+				fmt.Fprintln(&b, err)
+			}
+			return b.String()
+		}
+	}
+	t.Fatalf("no check named %s", name)
+	return ""
+}
