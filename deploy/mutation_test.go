@@ -131,7 +131,9 @@ func TestEachCheckFires(t *testing.T) {
 		}},
 		{"no PITR", "storage", "point-in-time", func(t *testing.T, m tree) { delete(pr(t, m, "LedgerTable"), "PointInTimeRecoverySpecification") }},
 		{"provisioned", "storage", "PAY_PER_REQUEST", func(t *testing.T, m tree) { pr(t, m, "LedgerTable")["BillingMode"] = "PROVISIONED" }},
-		{"sort key", "storage", "KeySchema", func(t *testing.T, m tree) { list(pr(t, m, "LedgerTable")["KeySchema"])[1].(tree)["AttributeName"] = "sk" }},
+		{"sort key", "storage", "KeySchema", func(t *testing.T, m tree) {
+			list(pr(t, m, "LedgerTable")["KeySchema"])[1].(tree)["AttributeName"] = "sk"
+		}},
 		{"claim checks never expire", "storage", "lifecycle", func(t *testing.T, m tree) { delete(pr(t, m, "PayloadBucket"), "LifecycleConfiguration") }},
 		{"input bucket without EventBridge", "storage", "want exactly the input bucket", func(t *testing.T, m tree) {
 			delete(pr(t, m, "InputBucket"), "NotificationConfiguration")

@@ -38,7 +38,7 @@ func routedTo() map[string]string {
 
 // route is one rule target: what it matches and which function it invokes.
 type route struct {
-	rule, bus, fn string // bus "" is the default bus; fn "" is not a function of ours
+	rule, bus, fn  string // bus "" is the default bus; fn "" is not a function of ours
 	sources, types []string
 }
 
