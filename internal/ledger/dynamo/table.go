@@ -49,4 +49,3 @@ func CreateTable(ctx context.Context, client TableAdmin, name string) error {
 	}
 	return nil
 }
-

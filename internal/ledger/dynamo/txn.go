@@ -70,7 +70,7 @@ func (l *Ledger) transaction(jobID string, m meta, es []ledger.Entry, ds []store
 	}
 	return &dynamodb.TransactWriteItemsInput{
 		TransactItems:      items,
-		ClientRequestToken: aws.String(requestToken(jobID, m.lastSeq, expiresAt, es, ds)),
+		ClientRequestToken: aws.String(requestToken(l.table, jobID, m.lastSeq, expiresAt, es, ds)),
 	}
 }
 
@@ -95,13 +95,15 @@ func (l *Ledger) metaUpdate(jobID string, m meta, n int64, first, last string, e
 }
 
 // requestToken derives the transaction's ClientRequestToken from everything
-// the request writes, in argument order, each field length-prefixed: the
+// the request writes (tokens are scoped to the account, so the table is part
+// of it), in argument order, each field length-prefixed: the
 // same append against the same counter value gives the same token (so an
 // SDK retry is idempotent), any difference gives another. 36 hex characters
 // (144 bits of SHA-256), DynamoDB's maximum token length.
-func requestToken(jobID string, base, expiresAt int64, es []ledger.Entry, ds []storedDetail) string {
+func requestToken(table, jobID string, base, expiresAt int64, es []ledger.Entry, ds []storedDetail) string {
 	h := sha256.New()
 	field(h, []byte("baton-ledger-append-v1"))
+	field(h, []byte(table))
 	field(h, []byte(jobID))
 	num(h, base)
 	num(h, expiresAt)
