@@ -95,4 +95,3 @@ func TestAppendIdempotentAcrossSDKRetry(t *testing.T) {
 		t.Fatalf("Jobs = %+v, %v; want j1 with 2 entries", jobs, err)
 	}
 }
-
