@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/batonrun/baton/internal/awstest"
 )
 
 // TestMain lets the test binary act as the baton command in a child
@@ -17,7 +19,7 @@ func TestMain(m *testing.M) {
 		main()
 		os.Exit(0)
 	}
-	os.Exit(m.Run())
+	awstest.Main(m)
 }
 
 type result struct {
@@ -28,8 +30,14 @@ type result struct {
 // baton runs the CLI in a new process with its own state dir.
 func baton(t *testing.T, stateDir string, args ...string) result {
 	t.Helper()
+	return batonEnv(t, stateDir, nil, args...)
+}
+
+// batonEnv is baton with extra environment variables ("NAME=value").
+func batonEnv(t *testing.T, stateDir string, env []string, args ...string) result {
+	t.Helper()
 	cmd := exec.Command(os.Args[0], append([]string{"--state-dir", stateDir}, args...)...)
-	cmd.Env = append(os.Environ(), "BATON_TEST_AS_CLI=1")
+	cmd.Env = append(append(os.Environ(), "BATON_TEST_AS_CLI=1"), env...)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	err := cmd.Run()

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"os"
 	"runtime"
 	"time"
 
@@ -18,7 +19,7 @@ import (
 
 type runFlags struct {
 	query, format, delimiter, output           string
-	header, noHeader, quiet                    bool
+	header, noHeader, quiet, s3PathStyle       bool
 	rangeSize, batchSize, maxRecord            string
 	timeout                                    time.Duration
 	concurrency, maxHops, maxGroups, maxRanges int
@@ -29,9 +30,10 @@ type runFlags struct {
 func newRunCmd(g *globals) *cobra.Command {
 	f := &runFlags{}
 	cmd := &cobra.Command{
-		Use:   "run PATH --query SQL",
-		Short: "Run a query over a local CSV, JSON Lines or text file",
+		Use:   "run PATH|s3://BUCKET/KEY --query SQL",
+		Short: "Run a query over a CSV, JSON Lines or text file, local or in S3",
 		Example: `  baton run testdata/flights-sample.csv --query "SELECT origin, count(*), avg(delay) FROM s3object GROUP BY origin ORDER BY 2 DESC LIMIT 10"
+  AWS_PROFILE=dev baton run s3://my-bucket/logs/2026/big.jsonl --query "SELECT count(*) FROM s3object"
   baton run big.log --format lines --query "SELECT count(*) FROM s3object WHERE _1 LIKE '%ERROR%'"`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error { return runJob(cmd, g, f, args[0]) },
@@ -51,6 +53,8 @@ func newRunCmd(g *globals) *cobra.Command {
 	fl.IntVar(&f.maxHops, "max-hops", 0, "hop cap per range (default 1000)")
 	fl.IntVar(&f.maxGroups, "max-groups", 0, "most groups a result may have (default 100000)")
 	fl.IntVar(&f.maxRanges, "max-ranges", 0, "most ranges a job may have (default 10000)")
+	fl.BoolVar(&f.s3PathStyle, "s3-path-style", os.Getenv("BATON_S3_PATH_STYLE") == "true",
+		"s3:// paths: path-style requests (emulators such as moto or MinIO; default from BATON_S3_PATH_STYLE=true)")
 	fl.BoolVar(&f.quiet, "quiet", false, "no progress bar or summary on stderr")
 	fl.Float64Var(&f.duplicate, "duplicate-deliveries", 0, "testing: deliver each event twice with this probability (0..1)")
 	fl.Uint64Var(&f.seed, "seed", 1, "testing: seed for duplicate deliveries and container recycling")
@@ -67,9 +71,20 @@ func runJob(cmd *cobra.Command, g *globals, f *runFlags, path string) error {
 	if err != nil {
 		return err
 	}
+	bucket, key, isS3, err := splitS3URL(path)
+	if err != nil {
+		return err
+	}
 	cfg, err := f.config(path, g.stateDir)
 	if err != nil {
 		return err
+	}
+	if isS3 {
+		store, err := f.openS3(cmd.Context(), bucket, key)
+		if err != nil {
+			return err
+		}
+		cfg.Store, cfg.Bucket, cfg.Path = store, bucket, key
 	}
 	bar := newProgress(g.stderr, f.quiet)
 	cfg.Progress = bar.update
