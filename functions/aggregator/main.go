@@ -10,8 +10,8 @@ import (
 	"github.com/batonrun/baton/internal/wiring"
 )
 
-func main() { wiring.Main("aggregator", build) }
+func main() { wiring.Main(wiring.Aggregator, build) }
 
 func build(d wiring.Deps) (lambda.Handler, error) {
-	return lambda.NewHandler(fanin.New(d.Ledger, d.Bus, fanin.Options{}).Handle), nil
+	return d.Handler(fanin.New(d.Ledger, d.Bus, fanin.Options{}).Handle), nil
 }

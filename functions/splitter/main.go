@@ -10,8 +10,8 @@ import (
 	"github.com/batonrun/baton/internal/wiring"
 )
 
-func main() { wiring.Main("splitter", build) }
+func main() { wiring.Main(wiring.Splitter, build) }
 
 func build(d wiring.Deps) (lambda.Handler, error) {
-	return lambda.NewHandler(splitter.New(d.Store, d.Ledger, d.Bus, splitter.Options{}).Handle), nil
+	return d.Handler(splitter.New(d.Store, d.Ledger, d.Bus, d.SplitterOptions()).Handle), nil
 }

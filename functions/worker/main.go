@@ -11,7 +11,7 @@ import (
 	"github.com/batonrun/baton/internal/worker"
 )
 
-func main() { wiring.Main("worker", build) }
+func main() { wiring.Main(wiring.Worker, build) }
 
 // build makes the container's handler; the warm cache it creates lives as
 // long as the container, like package state in Lambda.
@@ -24,5 +24,5 @@ func build(d wiring.Deps) (lambda.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	return lambda.NewHandler(w.Handle), nil
+	return d.Handler(w.Handle), nil
 }

@@ -69,8 +69,8 @@ func Stop() {
 	defer registry.mu.Unlock()
 	for name, s := range registry.servers {
 		if s.cmd != nil && s.cmd.Process != nil {
-			_ = s.cmd.Process.Kill()
-			_ = s.cmd.Wait()
+			// Kill the process group; launchProcess's goroutine reaps it.
+			_ = syscall.Kill(-s.cmd.Process.Pid, syscall.SIGKILL)
 		}
 		delete(registry.servers, name)
 	}

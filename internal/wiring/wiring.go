@@ -1,10 +1,10 @@
 // Package wiring builds a Lambda function's dependencies from its
 // environment. Only a function's main calls it, through Main.
 //
-// Backends (BATON_BACKEND):
-//   - "aws" (the default in Lambda): S3, EventBridge and DynamoDB adapters.
-//     They are not built yet (the AWS adapters issue); FromEnv returns
-//     ErrBackendUnavailable naming what is missing.
+// Backends (BATON_BACKEND, see Config and EnvVars):
+//   - "aws" (the default): S3 (s3store), EventBridge (bus/eventbridge) and
+//     DynamoDB (ledger/dynamo), with the SDK's standard configuration chain
+//     (AWS_REGION, credentials, AWS_ENDPOINT_URL_<SERVICE>).
 //   - "local": the SQLite ledger in BATON_STATE_DIR and local files. There is
 //     no cross-process bus locally, so published events are refused with
 //     ErrNoBus; use `baton run`, which runs these same handlers in-process.
@@ -15,26 +15,81 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 
 	"github.com/aws/aws-lambda-go/lambda"
 
 	"github.com/batonrun/baton/events"
-	"github.com/batonrun/baton/internal/ledger/sqlite"
-	"github.com/batonrun/baton/internal/objstore/localfs"
+	"github.com/batonrun/baton/internal/claimcheck"
+	"github.com/batonrun/baton/internal/ledger"
+	"github.com/batonrun/baton/internal/splitter"
 )
-
-// ErrBackendUnavailable reports a backend this build cannot construct.
-var ErrBackendUnavailable = errors.New("backend unavailable")
 
 // ErrNoBus reports a publish in a backend without a bus.
 var ErrNoBus = errors.New("no event bus in this backend")
 
-// Deps are the adapters behind the four ports.
+// ObjectStore is the object store port the handlers share.
+type ObjectStore interface {
+	Head(ctx context.Context, bucket, key, versionID string) (events.ObjectRef, error)
+	ReadRange(ctx context.Context, obj events.ObjectRef, offsetBytes, lengthBytes int64) ([]byte, error)
+}
+
+// Ledger is the union of what the three handlers ask of the ledger.
+type Ledger interface {
+	Append(ctx context.Context, jobID string, entries ...ledger.Entry) error
+	Get(ctx context.Context, jobID, key string) (ledger.Entry, error)
+	List(ctx context.Context, jobID, keyPrefix string) ([]ledger.Entry, error)
+	Count(ctx context.Context, jobID, keyPrefix string) (int, error)
+}
+
+// Publisher publishes events.
+type Publisher interface {
+	Publish(ctx context.Context, envs ...events.Envelope) error
+}
+
+// Deps are the adapters behind the ports, and the configuration they were
+// built from.
 type Deps struct {
-	Store  *localfs.Store
-	Ledger *sqlite.Ledger
-	Bus    NoBus
+	Config Config
+	Store  ObjectStore
+	Ledger Ledger
+	Bus    Publisher
+	// Blobs resolves claim-checked events (events too large for the bus);
+	// nil in a backend without a payload store.
+	Blobs claimcheck.Blobs
+}
+
+// SplitterOptions are the splitter's options from Config.
+func (d Deps) SplitterOptions() splitter.Options {
+	return splitter.Options{
+		UploadQuery: d.Config.UploadQuery,
+		Defaults:    events.Limits{RangeSizeBytes: d.Config.RangeSizeBytes, BatchSizeBytes: d.Config.BatchSizeBytes},
+	}
+}
+
+// readAheadDiscarder is a store that prefetches (s3store.Store).
+type readAheadDiscarder interface{ DiscardReadAhead() }
+
+// Handler adapts a domain handler to Lambda: the event arrives as an
+// events.Envelope (the EventBridge target shape); a claim-checked detail is
+// fetched and verified first (errors name the claim), then h runs. When h
+// returns, a store's pending read-aheads are dropped, since Lambda freezes
+// the container and the next hop may run elsewhere.
+func (d Deps) Handler(h func(context.Context, events.Envelope) error) lambda.Handler {
+	return lambda.NewHandler(func(ctx context.Context, env events.Envelope) error {
+		if ra, ok := d.Store.(readAheadDiscarder); ok {
+			defer ra.DiscardReadAhead()
+		}
+		if events.IsClaimCheck(env.Detail) {
+			if d.Blobs == nil {
+				return fmt.Errorf("%s %s: claim-checked event but no payload store configured", env.DetailType, env.ID)
+			}
+			var err error
+			if env, err = claimcheck.Resolve(ctx, d.Blobs, env); err != nil {
+				return fmt.Errorf("%s %s: %w", env.DetailType, env.ID, err)
+			}
+		}
+		return h(ctx, env)
+	})
 }
 
 // NoBus refuses every publish with ErrNoBus.
@@ -43,45 +98,36 @@ type NoBus struct{}
 // Publish implements the publisher port.
 func (NoBus) Publish(context.Context, ...events.Envelope) error { return ErrNoBus }
 
-// FromEnv builds Deps from the environment getenv reads.
-func FromEnv(getenv func(string) string) (Deps, error) {
-	switch backend := getenv("BATON_BACKEND"); backend {
-	case "", "aws":
-		return Deps{}, fmt.Errorf("BATON_BACKEND=aws: %w: the S3, EventBridge and DynamoDB adapters are not in this build yet", ErrBackendUnavailable)
-	case "local":
-		dir := getenv("BATON_STATE_DIR")
-		if dir == "" {
-			return Deps{}, errors.New("BATON_BACKEND=local needs BATON_STATE_DIR")
-		}
-		l, err := sqlite.Open(filepath.Join(dir, "ledger.db"), sqlite.Options{})
-		if err != nil {
-			return Deps{}, fmt.Errorf("opening ledger: %w", err)
-		}
-		store, err := localfs.New(localfs.Options{})
-		if err != nil {
-			return Deps{}, err
-		}
-		return Deps{Store: store, Ledger: l}, nil
-	default:
-		return Deps{}, fmt.Errorf("BATON_BACKEND=%q: want aws or local", backend)
+// FromEnv builds function's Deps from the environment getenv reads.
+// Errors: every configuration problem (ConfigFromEnv), or an adapter that
+// could not be built.
+func FromEnv(ctx context.Context, function string, getenv func(string) string) (Deps, error) {
+	c, err := ConfigFromEnv(function, getenv)
+	if err != nil {
+		return Deps{}, err
 	}
+	if c.Backend == "local" {
+		return localDeps(c)
+	}
+	return awsDeps(ctx, c)
 }
 
 // Main is the whole body of a function's main: it builds the handler from
 // the process environment and hands it to lambda.Start, or prints why it
-// could not and exits with status 1.
-func Main(name string, build func(Deps) (lambda.Handler, error)) {
-	h, err := buildFromEnv(os.Getenv, build)
+// could not and exits with status 1. function is Splitter, Worker or
+// Aggregator.
+func Main(function string, build func(Deps) (lambda.Handler, error)) {
+	h, err := buildFromEnv(context.Background(), function, os.Getenv, build)
 	if err != nil {
-		fmt.Fprintf(os.Stderr, "%s: %v\n", name, err)
+		fmt.Fprintf(os.Stderr, "%s: %v\n", function, err)
 		os.Exit(1)
 	}
 	lambda.Start(h)
 }
 
 // buildFromEnv builds Deps from getenv, then the handler from Deps.
-func buildFromEnv(getenv func(string) string, build func(Deps) (lambda.Handler, error)) (lambda.Handler, error) {
-	d, err := FromEnv(getenv)
+func buildFromEnv(ctx context.Context, function string, getenv func(string) string, build func(Deps) (lambda.Handler, error)) (lambda.Handler, error) {
+	d, err := FromEnv(ctx, function, getenv)
 	if err != nil {
 		return nil, err
 	}

@@ -3,7 +3,9 @@ package wiring
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-lambda-go/lambda"
 
@@ -12,33 +14,88 @@ import (
 
 func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
 
-func TestAWSBackendIsNotBuiltYet(t *testing.T) {
-	for _, backend := range []string{"", "aws"} {
-		if _, err := FromEnv(env(map[string]string{"BATON_BACKEND": backend})); !errors.Is(err, ErrBackendUnavailable) {
-			t.Errorf("BATON_BACKEND=%q: got %v", backend, err)
+func awsEnv() map[string]string {
+	return map[string]string{
+		"BATON_TABLE": "tbl", "BATON_EVENT_BUS": "b", "BATON_PAYLOAD_BUCKET": "p",
+		"AWS_REGION": "eu-west-1", "AWS_ACCESS_KEY_ID": "x", "AWS_SECRET_ACCESS_KEY": "y",
+	}
+}
+
+// Every problem is reported at once, each naming its variable.
+func TestBadEnvironments(t *testing.T) {
+	for name, tc := range map[string]struct {
+		m    map[string]string
+		want []string
+	}{
+		"aws without resources":   {map[string]string{}, []string{"BATON_TABLE", "BATON_EVENT_BUS", "BATON_PAYLOAD_BUCKET"}},
+		"local without state dir": {map[string]string{"BATON_BACKEND": "local"}, []string{"BATON_STATE_DIR"}},
+		"unknown backend":         {map[string]string{"BATON_BACKEND": "gcp"}, []string{`BATON_BACKEND="gcp"`}},
+		"bad numbers": {map[string]string{"BATON_BACKEND": "local", "BATON_STATE_DIR": "/x", "BATON_RANGE_SIZE_BYTES": "-1",
+			"BATON_BATCH_SIZE_BYTES": "1MB", "BATON_LEDGER_TTL_DAYS": "0", "BATON_S3_PATH_STYLE": "maybe"},
+			[]string{"BATON_RANGE_SIZE_BYTES", "BATON_BATCH_SIZE_BYTES", "BATON_LEDGER_TTL_DAYS", "BATON_S3_PATH_STYLE"}},
+	} {
+		_, err := ConfigFromEnv(Splitter, env(tc.m))
+		if err == nil {
+			t.Errorf("%s: no error", name)
+			continue
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(err.Error(), w) {
+				t.Errorf("%s: error %q does not name %s", name, err, w)
+			}
 		}
 	}
 }
 
-func TestBadEnvironments(t *testing.T) {
-	for name, m := range map[string]map[string]string{
-		"local without state dir": {"BATON_BACKEND": "local"},
-		"unknown backend":         {"BATON_BACKEND": "gcp"},
-	} {
-		if _, err := FromEnv(env(m)); err == nil {
-			t.Errorf("%s: no error", name)
+func TestConfigFromEnvReadsEveryVariable(t *testing.T) {
+	m := awsEnv()
+	m["BATON_S3_PATH_STYLE"], m["BATON_LEDGER_TTL_DAYS"], m["BATON_UPLOAD_QUERY"] = "true", "7", "SELECT 1"
+	m["BATON_RANGE_SIZE_BYTES"], m["BATON_BATCH_SIZE_BYTES"] = "1048576", "4096"
+	c, err := ConfigFromEnv(Splitter, env(m))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Config{Backend: "aws", Table: "tbl", EventBus: "b", PayloadBucket: "p", S3PathStyle: true, LedgerTTL: 7 * 24 * time.Hour,
+		UploadQuery: "SELECT 1", RangeSizeBytes: 1 << 20, BatchSizeBytes: 4096}
+	if c != want {
+		t.Fatalf("config %+v, want %+v", c, want)
+	}
+	// The worker does not read the splitter's variables.
+	if c, _ := ConfigFromEnv(Worker, env(m)); c.UploadQuery != "" || c.RangeSizeBytes != 0 {
+		t.Errorf("worker read splitter-only variables: %+v", c)
+	}
+}
+
+func TestEnvVarsPerFunction(t *testing.T) {
+	for _, fn := range []string{Splitter, Worker, Aggregator} {
+		req, opt := EnvVars(fn)
+		all := strings.Join(append(req, opt...), " ")
+		if strings.Join(req, " ") != "BATON_TABLE BATON_EVENT_BUS BATON_PAYLOAD_BUCKET" {
+			t.Errorf("%s: required %v", fn, req)
 		}
+		if strings.Contains(all, "BATON_STATE_DIR") || strings.Contains(all, "BATON_UPLOAD_QUERY") != (fn == Splitter) {
+			t.Errorf("%s: variables %v", fn, all)
+		}
+	}
+}
+
+func TestAWSBackendBuildsWithoutNetwork(t *testing.T) {
+	d, err := FromEnv(context.Background(), Worker, env(awsEnv()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Store == nil || d.Ledger == nil || d.Bus == nil || d.Blobs == nil || d.Config.Table != "tbl" {
+		t.Fatalf("deps %+v", d)
 	}
 }
 
 func TestLocalBackendBuildsWorkingPorts(t *testing.T) {
 	var got Deps
-	_, err := buildFromEnv(env(map[string]string{"BATON_BACKEND": "local", "BATON_STATE_DIR": t.TempDir()}),
+	_, err := buildFromEnv(context.Background(), Worker, env(map[string]string{"BATON_BACKEND": "local", "BATON_STATE_DIR": t.TempDir()}),
 		func(d Deps) (lambda.Handler, error) { got = d; return nil, nil })
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer got.Ledger.Close()
 	ctx := context.Background()
 	if err := got.Ledger.Append(ctx, "j", ledger.Entry{Key: "k", DetailType: "T", Detail: []byte(`{}`)}); err != nil {
 		t.Fatal(err)

@@ -1,0 +1,51 @@
+package wiring
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	awsevents "github.com/aws/aws-sdk-go-v2/service/eventbridge"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/batonrun/baton/internal/bus/eventbridge"
+	"github.com/batonrun/baton/internal/ledger/dynamo"
+	"github.com/batonrun/baton/internal/objstore/s3store"
+)
+
+// awsDeps builds the aws backend from the SDK's default configuration
+// chain: S3 (one store serves objects and claim-check blobs in the payload
+// bucket), EventBridge on the custom bus, and the DynamoDB ledger.
+func awsDeps(ctx context.Context, c Config) (Deps, error) {
+	cfg, err := config.LoadDefaultConfig(ctx)
+	if err != nil {
+		return Deps{}, fmt.Errorf("loading AWS configuration: %w", err)
+	}
+	return awsDepsFrom(cfg, c)
+}
+
+// awsDepsFrom builds the aws backend from an SDK configuration.
+func awsDepsFrom(cfg aws.Config, c Config) (Deps, error) {
+	s3c := s3.NewFromConfig(cfg, func(o *s3.Options) {
+		o.UsePathStyle = c.S3PathStyle
+		// Ranged GETs cannot be checked against a whole-object checksum.
+		o.ResponseChecksumValidation = aws.ResponseChecksumValidationWhenRequired
+	})
+	store, err := s3store.New(s3c, s3store.Options{PayloadBucket: c.PayloadBucket})
+	if err != nil {
+		return Deps{}, fmt.Errorf("s3 store: %w", err)
+	}
+	bus, err := eventbridge.New(awsevents.NewFromConfig(cfg), eventbridge.Options{
+		BusName: c.EventBus, Blobs: store, PayloadBucket: c.PayloadBucket,
+	})
+	if err != nil {
+		return Deps{}, fmt.Errorf("eventbridge publisher: %w", err)
+	}
+	l, err := dynamo.New(dynamodb.NewFromConfig(cfg), c.Table, dynamo.Options{TTL: c.LedgerTTL, Blobs: store})
+	if err != nil {
+		return Deps{}, fmt.Errorf("dynamodb ledger: %w", err)
+	}
+	return Deps{Config: c, Store: store, Ledger: l, Bus: bus, Blobs: store}, nil
+}

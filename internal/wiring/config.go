@@ -1,0 +1,144 @@
+package wiring
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"time"
+)
+
+// Config is a function's configuration, read from its environment by
+// ConfigFromEnv. The SAM template (deploy/template.yaml) sets these
+// variables; EnvVars lists them per function.
+type Config struct {
+	// Backend is "aws" (BATON_BACKEND unset or "aws") or "local".
+	Backend string
+	// StateDir is the local backend's state directory (BATON_STATE_DIR).
+	StateDir string
+	// Table is the DynamoDB ledger table (BATON_TABLE).
+	Table string
+	// EventBus is the custom EventBridge bus name (BATON_EVENT_BUS).
+	EventBus string
+	// PayloadBucket holds claim checks: events and ledger details too large
+	// to travel inline (BATON_PAYLOAD_BUCKET).
+	PayloadBucket string
+	// S3PathStyle addresses buckets by path, as S3 emulators need
+	// (BATON_S3_PATH_STYLE=true).
+	S3PathStyle bool
+	// LedgerTTL is how long ledger items live before DynamoDB's TTL may
+	// delete them (BATON_LEDGER_TTL_DAYS, whole days; default 30).
+	LedgerTTL time.Duration
+	// UploadQuery is the SQL for jobs started by an S3 upload
+	// (BATON_UPLOAD_QUERY; splitter only; empty refuses uploads).
+	UploadQuery string
+	// RangeSizeBytes and BatchSizeBytes are the stack's default limits for
+	// requests that leave them zero (BATON_RANGE_SIZE_BYTES,
+	// BATON_BATCH_SIZE_BYTES; splitter only; 0 = Baton's defaults).
+	RangeSizeBytes, BatchSizeBytes int64
+}
+
+// envVar is one variable: who reads it, whether the aws backend needs it,
+// and how it sets Config.
+type envVar struct {
+	name      string
+	functions []string // nil = every function
+	required  bool     // for the aws backend
+	set       func(c *Config, v string) error
+}
+
+// Function names, as passed to Main and EnvVars.
+const (
+	Splitter   = "splitter"
+	Worker     = "worker"
+	Aggregator = "aggregator"
+)
+
+func envVars() []envVar {
+	str := func(p func(*Config) *string) func(*Config, string) error {
+		return func(c *Config, v string) error { *p(c) = v; return nil }
+	}
+	splitterOnly := []string{Splitter}
+	return []envVar{
+		{name: "BATON_BACKEND", set: str(func(c *Config) *string { return &c.Backend })},
+		{name: "BATON_STATE_DIR", set: str(func(c *Config) *string { return &c.StateDir })},
+		{name: "BATON_TABLE", required: true, set: str(func(c *Config) *string { return &c.Table })},
+		{name: "BATON_EVENT_BUS", required: true, set: str(func(c *Config) *string { return &c.EventBus })},
+		{name: "BATON_PAYLOAD_BUCKET", required: true, set: str(func(c *Config) *string { return &c.PayloadBucket })},
+		{name: "BATON_S3_PATH_STYLE", set: func(c *Config, v string) (err error) { c.S3PathStyle, err = strconv.ParseBool(v); return }},
+		{name: "BATON_LEDGER_TTL_DAYS", set: func(c *Config, v string) error {
+			days, err := positive(v)
+			c.LedgerTTL = time.Duration(days) * 24 * time.Hour
+			return err
+		}},
+		{name: "BATON_UPLOAD_QUERY", functions: splitterOnly, set: str(func(c *Config) *string { return &c.UploadQuery })},
+		{name: "BATON_RANGE_SIZE_BYTES", functions: splitterOnly, set: func(c *Config, v string) (err error) { c.RangeSizeBytes, err = positive(v); return }},
+		{name: "BATON_BATCH_SIZE_BYTES", functions: splitterOnly, set: func(c *Config, v string) (err error) { c.BatchSizeBytes, err = positive(v); return }},
+	}
+}
+
+// EnvVars lists the environment variables function reads in the aws
+// backend, required ones first. Standard AWS variables (AWS_REGION,
+// AWS_ENDPOINT_URL_<SERVICE>, credentials) are read by the SDK and not
+// listed. BATON_STATE_DIR belongs to the local backend only.
+func EnvVars(function string) (required, optional []string) {
+	for _, v := range envVars() {
+		if v.name == "BATON_STATE_DIR" || (v.functions != nil && !slices.Contains(v.functions, function)) {
+			continue
+		}
+		if v.required {
+			required = append(required, v.name)
+		} else {
+			optional = append(optional, v.name)
+		}
+	}
+	return required, optional
+}
+
+// ConfigFromEnv reads function's configuration through getenv. Errors
+// (joined, each naming its variable): an unparsable value, an unknown
+// backend, or a variable the backend requires left empty.
+func ConfigFromEnv(function string, getenv func(string) string) (Config, error) {
+	c := Config{LedgerTTL: 30 * 24 * time.Hour}
+	var errs []error
+	for _, v := range envVars() {
+		if v.functions != nil && !slices.Contains(v.functions, function) {
+			continue
+		}
+		val := getenv(v.name)
+		if val == "" {
+			continue
+		}
+		if err := v.set(&c, val); err != nil {
+			errs = append(errs, fmt.Errorf("%s=%q: %w", v.name, val, err))
+		}
+	}
+	switch c.Backend {
+	case "", "aws":
+		c.Backend = "aws"
+		for _, v := range envVars() {
+			if v.required && getenv(v.name) == "" {
+				errs = append(errs, fmt.Errorf("%s is not set (the aws backend needs it)", v.name))
+			}
+		}
+	case "local":
+		if c.StateDir == "" {
+			errs = append(errs, errors.New("BATON_BACKEND=local needs BATON_STATE_DIR"))
+		}
+	default:
+		errs = append(errs, fmt.Errorf("BATON_BACKEND=%q: want aws or local", c.Backend))
+	}
+	return c, errors.Join(errs...)
+}
+
+// positive parses a whole number greater than zero.
+func positive(v string) (int64, error) {
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil {
+		return 0, errors.New("not a whole number")
+	}
+	if n <= 0 {
+		return 0, errors.New("must be greater than zero")
+	}
+	return n, nil
+}
