@@ -3,22 +3,13 @@ package deploy
 import (
 	"slices"
 	"strings"
+
+	"github.com/batonrun/baton/internal/wiring"
 )
 
-// ---------------------------------------------------------------------------
-// THE ONE PLACE that lists what each function reads from its environment.
-// TODO(wiring): replace envVars with internal/wiring's exported EnvVars
-// (same shape: required, optional) once it is committed.
-func envVars(function string) (required, optional []string) {
-	required = []string{"BATON_TABLE", "BATON_EVENT_BUS", "BATON_PAYLOAD_BUCKET"}
-	optional = []string{"BATON_BACKEND", "BATON_S3_PATH_STYLE", "BATON_LEDGER_TTL_DAYS"}
-	if function == splitter {
-		optional = append(optional, "BATON_UPLOAD_QUERY", "BATON_RANGE_SIZE_BYTES", "BATON_BATCH_SIZE_BYTES")
-	}
-	return required, optional
-}
-
-// ---------------------------------------------------------------------------
+// envVars is what each function reads from its environment, from the
+// wiring that reads it.
+func envVars(function string) (required, optional []string) { return wiring.EnvVars(function) }
 
 // emulatorOnly are variables a function reads that the stack must not set:
 // they are for tests against local emulators.
