@@ -10,20 +10,10 @@ import (
 
 	"github.com/batonrun/baton/internal/joblog"
 	"github.com/batonrun/baton/internal/ledger"
-	"github.com/batonrun/baton/internal/ledger/sqlite"
-	"github.com/batonrun/baton/internal/local"
 )
 
-func openLedger(g *globals) (*sqlite.Ledger, error) {
-	l, err := sqlite.Open(local.LedgerPath(g.stateDir), sqlite.Options{})
-	if err != nil {
-		return nil, fmt.Errorf("opening ledger in %s: %w", g.stateDir, err)
-	}
-	return l, nil
-}
-
 func jobEntries(cmd *cobra.Command, g *globals, jobID string) ([]ledger.Entry, error) {
-	l, err := openLedger(g)
+	l, where, err := openLedger(cmd.Context(), g)
 	if err != nil {
 		return nil, err
 	}
@@ -33,7 +23,7 @@ func jobEntries(cmd *cobra.Command, g *globals, jobID string) ([]ledger.Entry, e
 		return nil, err
 	}
 	if len(entries) == 0 {
-		return nil, fmt.Errorf("no job %q in %s (see `baton jobs`)", jobID, local.LedgerPath(g.stateDir))
+		return nil, fmt.Errorf("no job %q in %s (see `baton jobs`)", jobID, where)
 	}
 	return entries, nil
 }
@@ -109,7 +99,7 @@ func newJobsCmd(g *globals) *cobra.Command {
 		Short: "List jobs in the ledger, newest first",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			l, err := openLedger(g)
+			l, _, err := openLedger(cmd.Context(), g)
 			if err != nil {
 				return err
 			}

@@ -27,8 +27,12 @@ func main() {
 // globals are the flags every command shares.
 type globals struct {
 	stateDir string
-	stdout   io.Writer
-	stderr   io.Writer
+	// table, payloadBucket and s3PathStyle point status, events and jobs
+	// at a deployed stack's ledger instead of the local file.
+	table, payloadBucket string
+	s3PathStyle          bool
+	stdout               io.Writer
+	stderr               io.Writer
 }
 
 func newRoot(stdout, stderr io.Writer) *cobra.Command {
@@ -42,6 +46,10 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.PersistentFlags().StringVar(&g.stateDir, "state-dir", local.DefaultStateDir(), "directory holding the job ledger (ledger.db)")
+	pf := root.PersistentFlags()
+	pf.StringVar(&g.table, "table", os.Getenv("BATON_TABLE"), "status/events/jobs: read the deployed stack's DynamoDB ledger table instead of the local ledger (default from BATON_TABLE)")
+	pf.StringVar(&g.payloadBucket, "payload-bucket", os.Getenv("BATON_PAYLOAD_BUCKET"), "with --table: the stack's claim-check bucket, for large details (default from BATON_PAYLOAD_BUCKET)")
+	pf.BoolVar(&g.s3PathStyle, "s3-path-style", os.Getenv("BATON_S3_PATH_STYLE") == "true", "S3 requests address the bucket by path, as emulators such as moto or MinIO need (default from BATON_S3_PATH_STYLE=true)")
 	root.AddCommand(newRunCmd(g), newStatusCmd(g), newEventsCmd(g), newJobsCmd(g))
 	return root
 }

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"os"
 	"runtime"
 	"time"
 
@@ -19,7 +18,7 @@ import (
 
 type runFlags struct {
 	query, format, delimiter, output           string
-	header, noHeader, quiet, s3PathStyle       bool
+	header, noHeader, quiet                    bool
 	rangeSize, batchSize, maxRecord            string
 	timeout                                    time.Duration
 	concurrency, maxHops, maxGroups, maxRanges int
@@ -53,8 +52,6 @@ func newRunCmd(g *globals) *cobra.Command {
 	fl.IntVar(&f.maxHops, "max-hops", 0, "hop cap per range (default 1000)")
 	fl.IntVar(&f.maxGroups, "max-groups", 0, "most groups a result may have (default 100000)")
 	fl.IntVar(&f.maxRanges, "max-ranges", 0, "most ranges a job may have (default 10000)")
-	fl.BoolVar(&f.s3PathStyle, "s3-path-style", os.Getenv("BATON_S3_PATH_STYLE") == "true",
-		"s3:// paths: path-style requests (emulators such as moto or MinIO; default from BATON_S3_PATH_STYLE=true)")
 	fl.BoolVar(&f.quiet, "quiet", false, "no progress bar or summary on stderr")
 	fl.Float64Var(&f.duplicate, "duplicate-deliveries", 0, "testing: deliver each event twice with this probability (0..1)")
 	fl.Uint64Var(&f.seed, "seed", 1, "testing: seed for duplicate deliveries and container recycling")
@@ -80,7 +77,7 @@ func runJob(cmd *cobra.Command, g *globals, f *runFlags, path string) error {
 		return err
 	}
 	if isS3 {
-		store, err := f.openS3(cmd.Context(), bucket, key)
+		store, err := openS3(cmd.Context(), g.s3PathStyle, bucket, key)
 		if err != nil {
 			return err
 		}

@@ -32,12 +32,12 @@ func splitS3URL(path string) (bucket, key string, isS3 bool, err error) {
 // (environment, shared profile, AWS_ENDPOINT_URL_S3, instance role) and
 // checks that the object exists, so a wrong bucket, key or permission is
 // reported before any work starts.
-func (f *runFlags) openS3(ctx context.Context, bucket, key string) (*s3store.Store, error) {
+func openS3(ctx context.Context, pathStyle bool, bucket, key string) (*s3store.Store, error) {
 	awsCfg, err := config.LoadDefaultConfig(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("loading the AWS configuration: %w", err)
 	}
-	client := s3.NewFromConfig(awsCfg, func(o *s3.Options) { o.UsePathStyle = f.s3PathStyle })
+	client := s3.NewFromConfig(awsCfg, func(o *s3.Options) { o.UsePathStyle = pathStyle })
 	store, err := s3store.New(client, s3store.Options{})
 	if err != nil {
 		return nil, err
