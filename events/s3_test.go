@@ -90,7 +90,9 @@ func TestFormatFromKey(t *testing.T) {
 			t.Errorf("FormatFromKey(%q) = %+v, %v; want %+v", key, got, err, want)
 		}
 	}
-	if _, err := events.FormatFromKey("x.csv.gz"); err == nil {
-		t.Error("FormatFromKey(x.csv.gz): no error")
+	for _, key := range []string{"x.csv.gz", "x.parquet", "x.zst"} {
+		if _, err := events.FormatFromKey(key); err == nil {
+			t.Errorf("FormatFromKey(%s): no error for a compressed or columnar object", key)
+		}
 	}
 }

@@ -137,12 +137,7 @@ func (l *Ledger) Jobs(ctx context.Context) ([]ledger.JobSummary, error) {
 			out = append(out, s)
 		}
 	}
-	sort.Slice(out, func(a, b int) bool {
-		if !out[a].FirstTime.Equal(out[b].FirstTime) {
-			return out[a].FirstTime.After(out[b].FirstTime)
-		}
-		return out[a].JobID < out[b].JobID
-	})
+	ledger.SortJobs(out)
 	return out, nil
 }
 
