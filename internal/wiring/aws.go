@@ -38,7 +38,7 @@ func awsDepsFrom(cfg aws.Config, c Config) (Deps, error) {
 		return Deps{}, fmt.Errorf("s3 store: %w", err)
 	}
 	bus, err := eventbridge.New(awsevents.NewFromConfig(cfg), eventbridge.Options{
-		BusName: c.EventBus, Blobs: store, PayloadBucket: c.PayloadBucket,
+		BusName: c.EventBus, Blobs: store, PayloadBucket: c.PayloadBucket, TraceHeader: lambdaTraceHeader,
 	})
 	if err != nil {
 		return Deps{}, fmt.Errorf("eventbridge publisher: %w", err)
@@ -48,4 +48,13 @@ func awsDepsFrom(cfg aws.Config, c Config) (Deps, error) {
 		return Deps{}, fmt.Errorf("dynamodb ledger: %w", err)
 	}
 	return Deps{Config: c, Store: store, Ledger: l, Bus: bus, Blobs: store}, nil
+}
+
+// lambdaTraceHeader returns the X-Ray trace header of the invocation in
+// ctx: aws-lambda-go puts the runtime API's Lambda-Runtime-Trace-Id in the
+// invocation context under "x-amzn-trace-id" (invoke_loop.go); "" outside
+// an invocation or without active tracing.
+func lambdaTraceHeader(ctx context.Context) string {
+	v, _ := ctx.Value("x-amzn-trace-id").(string)
+	return v
 }

@@ -107,3 +107,15 @@ func TestLocalBackendBuildsWorkingPorts(t *testing.T) {
 		t.Fatalf("publish: %v", err)
 	}
 }
+
+func TestLambdaTraceHeader(t *testing.T) {
+	const h = "Root=1-6745a2b1-c0d3e4f5a6b7c8d9e0f1a2b3;Parent=a1b2c3d4e5f60718;Sampled=1"
+	//lint:ignore SA1029 the key aws-lambda-go uses
+	ctx := context.WithValue(context.Background(), "x-amzn-trace-id", h) //nolint:staticcheck
+	if got := lambdaTraceHeader(ctx); got != h {
+		t.Errorf("header %q, want %q", got, h)
+	}
+	if got := lambdaTraceHeader(context.Background()); got != "" {
+		t.Errorf("header outside an invocation %q", got)
+	}
+}
