@@ -1,0 +1,19 @@
+package e2e
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+func loadStackFromString(t *testing.T, yamlText string) (*stack, error) {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "template.yaml")
+	if err := os.WriteFile(p, []byte(yamlText), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return loadStack(p)
+}
+
+func fmtValue(v any) string { return fmt.Sprint(v) }
