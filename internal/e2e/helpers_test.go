@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -17,3 +18,12 @@ func loadStackFromString(t *testing.T, yamlText string) (*stack, error) {
 }
 
 func fmtValue(v any) string { return fmt.Sprint(v) }
+
+func containsAll(s string, parts ...string) bool {
+	for _, p := range parts {
+		if !strings.Contains(s, p) {
+			return false
+		}
+	}
+	return true
+}
