@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -27,3 +28,5 @@ func containsAll(s string, parts ...string) bool {
 	}
 	return true
 }
+
+func bytesReader(b []byte) *bytes.Reader { return bytes.NewReader(b) }
