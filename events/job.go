@@ -176,6 +176,11 @@ const (
 	CodeBoundary      = "record_boundary"
 	CodeTooLarge      = "result_too_large"
 	CodeInternal      = "internal"
+	// CodeAccessDenied: the object store refused to read the object.
+	CodeAccessDenied = "access_denied"
+	// CodeBadRequest: a request Baton cannot serve as asked (a format it
+	// cannot read, a range size below the minimum or over the cap).
+	CodeBadRequest = "bad_request"
 )
 
 // JobFailed is the terminal entry of a failed job.

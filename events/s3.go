@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 	"path"
+	"strings"
 )
 
 // S3 publishes object notifications to the account's default event bus
@@ -66,12 +67,13 @@ func (d S3ObjectCreated) DecodedKey() (string, error) {
 	return k, nil
 }
 
-// FormatFromKey guesses an object's format from its key's extension: .csv
-// and .tsv (tab delimiter) are CSV with a header; .jsonl, .ndjson and .json
-// are JSON Lines; anything else is lines. Compressed and columnar
-// extensions (.gz, .bz2, .zst, .xz, .zip, .parquet) are errors saying so.
+// FormatFromKey guesses an object's format from its key's extension, in
+// any letter case: .csv and .tsv (tab delimiter) are CSV with a header;
+// .jsonl, .ndjson and .json are JSON Lines; anything else is lines.
+// Compressed and columnar extensions (.gz, .bz2, .zst, .xz, .zip, .parquet)
+// are errors saying so.
 func FormatFromKey(key string) (Format, error) {
-	switch ext := path.Ext(key); ext {
+	switch ext := strings.ToLower(path.Ext(key)); ext {
 	case ".csv":
 		return Format{Kind: "csv", Header: true}, nil
 	case ".tsv":

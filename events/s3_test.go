@@ -90,7 +90,7 @@ func TestFormatFromKey(t *testing.T) {
 			t.Errorf("FormatFromKey(%q) = %+v, %v; want %+v", key, got, err, want)
 		}
 	}
-	for _, key := range []string{"x.csv.gz", "x.parquet", "x.zst"} {
+	for _, key := range []string{"x.csv.gz", "x.parquet", "x.zst", "F.CSV.GZ", "y.Parquet"} {
 		if _, err := events.FormatFromKey(key); err == nil {
 			t.Errorf("FormatFromKey(%s): no error for a compressed or columnar object", key)
 		}

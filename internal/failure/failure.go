@@ -26,6 +26,10 @@ func Code(err error) string {
 		return events.CodeObjectChanged
 	case errors.Is(err, objstore.ErrNotFound):
 		return events.CodeObjectMissing
+	case errors.Is(err, objstore.ErrAccessDenied):
+		return events.CodeAccessDenied
+	case errors.Is(err, ErrBadRequest):
+		return events.CodeBadRequest
 	case errors.As(err, &tooLarge):
 		return events.CodeRecordTooBig
 	case errors.As(err, &boundary):
@@ -47,3 +51,8 @@ var ErrHopCap = errors.New("hop cap reached")
 
 // ErrPermanent marks an error that retrying cannot fix (wrap it with %w).
 var ErrPermanent = errors.New("permanent failure")
+
+// ErrBadRequest marks a request Baton cannot serve as asked: an unreadable
+// format, a range size below the minimum or over the cap (code
+// bad_request). Wrap it with %w.
+var ErrBadRequest = errors.New("bad request")

@@ -23,6 +23,9 @@ var (
 	// ErrInvalidRange reports a negative offset or length, or an offset
 	// beyond the end of the object.
 	ErrInvalidRange = errors.New("invalid byte range")
+	// ErrAccessDenied reports that the store refused access to the object
+	// (S3's HTTP 403). Retrying does not help.
+	ErrAccessDenied = errors.New("access denied")
 )
 
 // ChangedError reports that a pinned object was replaced or removed.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/batonrun/baton/events"
+	"github.com/batonrun/baton/internal/failure"
 	"github.com/batonrun/baton/internal/jobspec"
 	"github.com/batonrun/baton/internal/objstore"
 	"github.com/batonrun/baton/internal/record"
@@ -67,7 +68,7 @@ func cutRanges(sizeBytes, rangeSizeBytes, preferredBytes int64, maxRanges int) (
 		rangeSizeBytes = preferredBytes
 	}
 	if rangeSizeBytes < MinRangeSizeBytes {
-		return nil, fmt.Errorf("%w: range size %d bytes is below the minimum of 1 KiB", errBadRequest, rangeSizeBytes)
+		return nil, fmt.Errorf("%w: %w: range size %d bytes is below the minimum of 1 KiB", errBadRequest, failure.ErrBadRequest, rangeSizeBytes)
 	}
 	if maxRanges <= 0 {
 		maxRanges = DefaultMaxRanges
@@ -76,7 +77,7 @@ func cutRanges(sizeBytes, rangeSizeBytes, preferredBytes int64, maxRanges int) (
 	if n > int64(maxRanges) {
 		fit := ceilDiv(sizeBytes, int64(maxRanges))
 		if explicit {
-			return nil, fmt.Errorf("%w: range size %d bytes gives %d ranges, over the cap of %d; use a range size of at least %d bytes", errBadRequest, rangeSizeBytes, n, maxRanges, fit)
+			return nil, fmt.Errorf("%w: %w: range size %d bytes gives %d ranges, over the cap of %d; use a range size of at least %d bytes", errBadRequest, failure.ErrBadRequest, rangeSizeBytes, n, maxRanges, fit)
 		}
 		rangeSizeBytes, n = fit, ceilDiv(sizeBytes, fit)
 	}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/batonrun/baton/events"
+	"github.com/batonrun/baton/internal/failure"
 	"github.com/batonrun/baton/internal/ids"
 	"github.com/batonrun/baton/internal/joblog"
 	"github.com/batonrun/baton/internal/ledger"
@@ -117,7 +118,7 @@ func (s *Splitter) Handle(ctx context.Context, env events.Envelope) error {
 		return fmt.Errorf("job %s: reading log: %w", jobID, err)
 	}
 	if formatErr != nil {
-		return s.failJob(ctx, jobID, fmt.Errorf("%w: object %s: %w", errBadRequest, req.Object.Key, formatErr))
+		return s.failJob(ctx, jobID, fmt.Errorf("%w: %w: object %s: %w", errBadRequest, failure.ErrBadRequest, req.Object.Key, formatErr))
 	}
 	return s.start(ctx, jobID, req)
 }

@@ -94,7 +94,7 @@ func TestUploadOfCompressedObjectFailsTheJob(t *testing.T) {
 		t.Fatal(err)
 	}
 	var jf events.JobFailed
-	if err := joblog.Decode(e, &jf); err != nil || !strings.Contains(jf.Reason, ".gz files are not supported") {
+	if err := joblog.Decode(e, &jf); err != nil || jf.Code != events.CodeBadRequest || !strings.Contains(jf.Reason, ".gz files are not supported") {
 		t.Fatalf("terminal %s: %+v %v", e.DetailType, jf, err)
 	}
 }

@@ -14,7 +14,7 @@ import (
 // (AccessDenied): the caller's credentials or the bucket policy do not
 // allow the operation on that bucket and key. It is permanent: retrying
 // does not help.
-var ErrAccessDenied = errors.New("access denied")
+var ErrAccessDenied = objstore.ErrAccessDenied
 
 // failure is what an S3 error means to Baton.
 type failure int

@@ -1,0 +1,33 @@
+package failure_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+
+	"github.com/batonrun/baton/events"
+	"github.com/batonrun/baton/internal/failure"
+	"github.com/batonrun/baton/internal/objstore"
+)
+
+func TestCodes(t *testing.T) {
+	for _, tc := range []struct {
+		err  error
+		want string
+	}{
+		{fmt.Errorf("head s3://b/k: %w", objstore.ErrAccessDenied), events.CodeAccessDenied},
+		{fmt.Errorf("x: %w", objstore.ErrNotFound), events.CodeObjectMissing},
+		{&objstore.ChangedError{Key: "k", Err: objstore.ErrNotFound}, events.CodeObjectChanged},
+		{fmt.Errorf("range size: %w", failure.ErrBadRequest), events.CodeBadRequest},
+		{fmt.Errorf("range 3: %w", failure.ErrHopCap), events.CodeHopCap},
+		{fmt.Errorf("x: %w", failure.ErrPermanent), events.CodeInternal},
+		{context.DeadlineExceeded, ""},
+		{errors.New("throttled"), ""},
+		{nil, ""},
+	} {
+		if got := failure.Code(tc.err); got != tc.want {
+			t.Errorf("Code(%v) = %q, want %q", tc.err, got, tc.want)
+		}
+	}
+}
