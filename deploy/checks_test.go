@@ -21,6 +21,8 @@ func allChecks() []check {
 		{"routing", checkRouting},
 		{"env", checkEnv},
 		{"storage", checkStorage},
+		{"input", checkInput},
+		{"memory", checkMemory},
 	}
 }
 

@@ -138,6 +138,43 @@ func TestEachCheckFires(t *testing.T) {
 		{"input bucket without EventBridge", "storage", "want exactly the input bucket", func(t *testing.T, m tree) {
 			delete(pr(t, m, "InputBucket"), "NotificationConfiguration")
 		}},
+		{"ledger dropped with the stack", "storage", "must not drop every result", func(t *testing.T, m tree) {
+			delete(at(t, m, "Resources", "LedgerTable"), "DeletionPolicy")
+		}},
+		{"ledger dropped on replacement", "storage", "must not drop every result", func(t *testing.T, m tree) {
+			at(t, m, "Resources", "LedgerTable")["UpdateReplacePolicy"] = "Delete"
+		}},
+		{"input bucket deleted with the stack", "input", "holds the user's data", func(t *testing.T, m tree) {
+			delete(at(t, m, "Resources", "InputBucket"), "DeletionPolicy")
+		}},
+		{"input bucket unversioned", "input", "no version-id", func(t *testing.T, m tree) {
+			delete(pr(t, m, "InputBucket"), "VersioningConfiguration")
+		}},
+		{"input versioning suspended", "input", `"Suspended"`, func(t *testing.T, m tree) {
+			at(t, pr(t, m, "InputBucket"), "VersioningConfiguration")["Status"] = "Suspended"
+		}},
+		{"replaced versions kept forever", "input", "NoncurrentVersionExpiration", func(t *testing.T, m tree) {
+			delete(pr(t, m, "InputBucket"), "LifecycleConfiguration")
+		}},
+		{"replaced versions kept a fixed time", "input", "NoncurrentVersionExpiration", func(t *testing.T, m tree) {
+			r := list(get(pr(t, m, "InputBucket"), "LifecycleConfiguration", "Rules"))[0].(tree)
+			at(t, r, "NoncurrentVersionExpiration")["NoncurrentDays"] = "7"
+		}},
+		{"worker cannot read pinned versions", "input", "s3:GetObjectVersion", func(t *testing.T, m tree) {
+			statement(t, m, "WorkerRole", "ReadInput")["Action"] = []any{"s3:GetObject"}
+		}},
+		{"splitter reads another bucket", "input", "s3:GetObject ", func(t *testing.T, m tree) {
+			statement(t, m, "SplitterRole", "ReadInput")["Resource"] = tree{"Fn::Sub": "${PayloadBucket.Arn}/*"}
+		}},
+		{"worker memory parameter too small", "memory", "MinValue is 128", func(t *testing.T, m tree) {
+			at(t, m, "Parameters", "WorkerMemory")["MinValue"] = "128"
+		}},
+		{"worker memory default too small", "memory", "Default is 256", func(t *testing.T, m tree) {
+			at(t, m, "Parameters", "WorkerMemory")["Default"] = "256"
+		}},
+		{"worker memory literal too small", "memory", "MemorySize is 256", func(t *testing.T, m tree) {
+			pr(t, m, "WorkerFunction")["MemorySize"] = "256"
+		}},
 	}
 	pristine := mustLoad(t)
 	for _, c := range cases {

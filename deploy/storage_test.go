@@ -13,7 +13,7 @@ const (
 )
 
 // checkStorage: one on-demand ledger table keyed (job, item) with TTL and
-// point-in-time recovery; exactly one bucket sends EventBridge
+// point-in-time recovery, retained when the stack is deleted or replaces it; exactly one bucket sends EventBridge
 // notifications (the input), and every other bucket expires its objects.
 func checkStorage(t tree) []error {
 	var p problems
@@ -23,6 +23,9 @@ func checkStorage(t tree) []error {
 	}
 	for _, id := range tables {
 		checkTable(props(t, id), id, &p)
+		if !retained(t, id) {
+			p.add(id, "DeletionPolicy and UpdateReplacePolicy must be Retain: deleting the stack must not drop every result")
+		}
 	}
 	var inputs []string
 	for _, id := range ofType(t, "AWS::S3::Bucket") {
