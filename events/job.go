@@ -58,14 +58,20 @@ func (l Limits) Validate() error {
 	return errors.Join(errs...)
 }
 
+// MaxJobIDBytes is the longest job id accepted, in UTF-8 bytes (a DynamoDB
+// partition key may hold 2048; the rest is left for keys built from it).
+const MaxJobIDBytes = 512
+
 // JobRequested asks for a job; sent with PutEvents by a user or by `baton run`.
 type JobRequested struct {
 	SchemaVersion int `json:"schemaVersion"`
 	// JobID is optional; when empty the splitter derives one from the
 	// envelope id, so a redelivered request maps to the same job.
 	JobID string `json:"jobId,omitempty"`
-	// Object names the object; ETag and SizeBytes are ignored (the splitter
-	// pins them with Head). VersionID pins a version when set.
+	// Object names the object; the splitter pins it with Head.
+	// VersionID, when set, pins that version; ETag, when set, must equal
+	// the object's ETag (surrounding quotes ignored) or the job fails with
+	// CodeObjectChanged. SizeBytes is ignored.
 	Object ObjectRef `json:"object"`
 	Query  string    `json:"query"`
 	Format Format    `json:"format"`
@@ -80,6 +86,9 @@ func (e JobRequested) Validate() error {
 	var errs []error
 	if e.Object.Key == "" {
 		errs = append(errs, errors.New("object.key is required"))
+	}
+	if len(e.JobID) > MaxJobIDBytes {
+		errs = append(errs, fmt.Errorf("jobId is %d bytes, over the limit of %d", len(e.JobID), MaxJobIDBytes))
 	}
 	if e.Query == "" {
 		errs = append(errs, errors.New("query is required"))

@@ -1,7 +1,9 @@
 package splitter
 
 import (
+	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/batonrun/baton/events"
 )
@@ -30,12 +32,15 @@ func (s *Splitter) uploadRequest(env events.Envelope) (events.JobRequested, erro
 		return events.JobRequested{}, nil, err
 	}
 	key, _ := d.DecodedKey() // checked by DecodeS3ObjectCreated
+	if strings.HasSuffix(key, "/") {
+		return events.JobRequested{}, nil, fmt.Errorf("s3://%s/%s: %w", d.Bucket.Name, key, errFolderMarker)
+	}
 	if s.opts.UploadQuery == "" {
 		return events.JobRequested{}, nil, fmt.Errorf("s3://%s/%s: %w", d.Bucket.Name, key, ErrNoUploadQuery)
 	}
 	req := events.JobRequested{
 		SchemaVersion: events.SchemaVersion,
-		Object:        events.ObjectRef{Bucket: d.Bucket.Name, Key: key, VersionID: d.Object.VersionID},
+		Object:        events.ObjectRef{Bucket: d.Bucket.Name, Key: key, VersionID: d.Object.VersionID, ETag: d.Object.ETag},
 		Query:         s.opts.UploadQuery,
 	}
 	format, formatErr := events.FormatFromKey(key)
@@ -63,4 +68,31 @@ func fillLimits(l, def events.Limits) events.Limits {
 	fillInt(&l.MaxGroups, def.MaxGroups)
 	fillInt(&l.MaxRows, def.MaxRows)
 	return l
+}
+
+// errFolderMarker reports an upload of a key ending in "/": a console's
+// folder marker, which starts no job.
+var errFolderMarker = errors.New("folder marker")
+
+// sameRequest checks that req asks for what spec, the job already started
+// under req's id, does: the same object (and version, when req names one),
+// query and format. Errors wrap ErrJobIDReused and name what differs.
+func sameRequest(spec events.JobSpec, req events.JobRequested) error {
+	var diffs []string
+	if req.Object.Bucket != spec.Object.Bucket || req.Object.Key != spec.Object.Key {
+		diffs = append(diffs, fmt.Sprintf("object %s/%s, not %s/%s", spec.Object.Bucket, spec.Object.Key, req.Object.Bucket, req.Object.Key))
+	}
+	if req.Object.VersionID != "" && req.Object.VersionID != spec.Object.VersionID {
+		diffs = append(diffs, fmt.Sprintf("version %q, not %q", spec.Object.VersionID, req.Object.VersionID))
+	}
+	if req.Query != spec.Query {
+		diffs = append(diffs, fmt.Sprintf("query %q, not %q", spec.Query, req.Query))
+	}
+	if req.Format != spec.Format {
+		diffs = append(diffs, fmt.Sprintf("format %+v, not %+v", spec.Format, req.Format))
+	}
+	if len(diffs) == 0 {
+		return nil
+	}
+	return fmt.Errorf("%w: it runs %s", ErrJobIDReused, strings.Join(diffs, "; "))
 }

@@ -68,6 +68,10 @@ type Options struct {
 // without Options.UploadQuery.
 var ErrNoUploadQuery = errors.New("no query configured for S3 upload jobs")
 
+// ErrJobIDReused reports a request naming a job id that an earlier,
+// different request (another object, version, query or format) started.
+var ErrJobIDReused = errors.New("job id already used by a different request")
+
 // Splitter handles JobRequested. It is safe for concurrent use.
 type Splitter struct {
 	store  ObjectStore
@@ -106,12 +110,17 @@ func JobID(env events.Envelope, req events.JobRequested) string {
 // republishes the plan's RangeAssigned events and changes nothing else.
 func (s *Splitter) Handle(ctx context.Context, env events.Envelope) error {
 	req, formatErr, err := s.request(env)
-	if err != nil {
+	if errors.Is(err, errFolderMarker) {
+		return nil // S3 consoles upload "dir/" markers; they are not data
+	} else if err != nil {
 		return err
 	}
 	jobID := JobID(env, req)
 	started, err := s.started(ctx, jobID)
 	if err == nil {
+		if err := sameRequest(started.Spec, req); err != nil {
+			return fmt.Errorf("job %s: %w", jobID, err)
+		}
 		return s.republish(ctx, started)
 	}
 	if !errors.Is(err, ledger.ErrNotFound) {

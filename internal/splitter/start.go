@@ -5,11 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/batonrun/baton/events"
 	"github.com/batonrun/baton/internal/failure"
 	"github.com/batonrun/baton/internal/joblog"
 	"github.com/batonrun/baton/internal/ledger"
+	"github.com/batonrun/baton/internal/objstore"
 )
 
 // start pins the object, validates the query, plans and fans out.
@@ -20,6 +22,9 @@ func (s *Splitter) start(ctx context.Context, jobID string, req events.JobReques
 			return s.failJob(ctx, jobID, fmt.Errorf("object %s: %w", req.Object.Key, err))
 		}
 		return fmt.Errorf("job %s: head %s: %w", jobID, req.Object.Key, err)
+	}
+	if want := req.Object.ETag; want != "" && strings.Trim(want, `"`) != strings.Trim(obj.ETag, `"`) {
+		return s.failJob(ctx, jobID, &objstore.ChangedError{Bucket: obj.Bucket, Key: obj.Key, WasETag: want, NowETag: obj.ETag})
 	}
 	spec, ranges, err := s.plan(ctx, obj, req)
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/batonrun/baton/events"
 	"github.com/batonrun/baton/internal/joblog"
@@ -19,10 +20,14 @@ import (
 
 // uploadEvent is S3's "Object Created" event for key as S3 sends it:
 // URL-encoded, space as '+'.
-func uploadEvent(id, bucket, key, versionID string) events.Envelope {
+func uploadEvent(id, bucket, key, versionID string, etag ...string) events.Envelope {
+	tag := "x"
+	if len(etag) > 0 {
+		tag = etag[0]
+	}
 	detail, _ := json.Marshal(map[string]any{
 		"version": "0", "bucket": map[string]any{"name": bucket},
-		"object": map[string]any{"key": url.QueryEscape(key), "size": 1, "etag": "x", "version-id": versionID},
+		"object": map[string]any{"key": url.QueryEscape(key), "size": 1, "etag": tag, "version-id": versionID},
 		"reason": "PutObject",
 	})
 	return events.Envelope{Version: "0", ID: id, Source: events.SourceS3, DetailType: events.TypeS3ObjectCreated, Detail: detail}
@@ -59,7 +64,7 @@ func TestUploadStartsJobOnDecodedKeyAndVersion(t *testing.T) {
 	store.Put("bkt", key, csvObject(20)) // the upload event is for the first version
 	l := ledgermem.New()
 	s := splitter.New(store, l, &calls{}, splitter.Options{UploadQuery: "SELECT count(*) FROM s3object"})
-	env := uploadEvent("evt-1", "bkt", key, first.VersionID)
+	env := uploadEvent("evt-1", "bkt", key, first.VersionID, strings.Trim(first.ETag, `"`))
 	if err := s.Handle(context.Background(), env); err != nil {
 		t.Fatal(err)
 	}
@@ -74,7 +79,7 @@ func TestUploadStartsJobOnDecodedKeyAndVersion(t *testing.T) {
 
 func TestUploadWithoutQueryIsRefused(t *testing.T) {
 	s := splitter.New(objmem.New(objmem.Options{}), ledgermem.New(), &calls{}, splitter.Options{})
-	if err := s.Handle(context.Background(), uploadEvent("e", "bkt", "k.csv", "")); !errors.Is(err, splitter.ErrNoUploadQuery) {
+	if err := s.Handle(context.Background(), uploadEvent("e", "bkt", "k.csv", "", "")); !errors.Is(err, splitter.ErrNoUploadQuery) {
 		t.Fatalf("err = %v, want ErrNoUploadQuery", err)
 	}
 }
@@ -85,7 +90,7 @@ func TestUploadOfCompressedObjectFailsTheJob(t *testing.T) {
 	store.Put("bkt", "k.csv.gz", []byte("x"))
 	l := ledgermem.New()
 	s := splitter.New(store, l, &calls{}, splitter.Options{UploadQuery: "SELECT count(*) FROM s3object"})
-	env := uploadEvent("e", "bkt", "k.csv.gz", "")
+	env := uploadEvent("e", "bkt", "k.csv.gz", "", "")
 	if err := s.Handle(context.Background(), env); err != nil {
 		t.Fatal(err)
 	}
@@ -129,5 +134,68 @@ func TestDefaultsAndLargePlan(t *testing.T) {
 	}
 	if got := len(bus.calls) - before; got != (len(want)+9)/10 {
 		t.Fatalf("redelivery made %d publish calls, want %d", got, (len(want)+9)/10)
+	}
+}
+
+// An upload whose object was overwritten before the splitter ran fails
+// with object_changed (the event's ETag no longer matches); a folder
+// marker starts no job.
+func TestUploadETagMismatchAndFolderMarker(t *testing.T) {
+	store := objmem.New(objmem.Options{})
+	store.Put("bkt", "k.csv", csvObject(5))
+	l := ledgermem.New()
+	s := splitter.New(store, l, &calls{}, splitter.Options{UploadQuery: "SELECT count(*) FROM s3object"})
+	env := uploadEvent("e1", "bkt", "k.csv", "") // etag "x" in the event
+	if err := s.Handle(context.Background(), env); err != nil {
+		t.Fatal(err)
+	}
+	e, err := l.Get(context.Background(), splitter.JobID(env, events.JobRequested{}), joblog.KeyTerminal)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var jf events.JobFailed
+	if err := joblog.Decode(e, &jf); err != nil || jf.Code != events.CodeObjectChanged {
+		t.Fatalf("terminal %+v %v, want object_changed", jf, err)
+	}
+	store.Put("bkt", "dir/", nil)
+	if err := s.Handle(context.Background(), uploadEvent("e2", "bkt", "dir/", "")); err != nil {
+		t.Fatal(err)
+	}
+	if jobs, _ := l.Jobs(context.Background()); len(jobs) != 1 {
+		t.Fatalf("%d jobs after a folder marker upload, want 1", len(jobs))
+	}
+}
+
+// A job id reused for a different request is refused loudly, naming what
+// differs; the same request again is a harmless redelivery.
+func TestJobIDReuse(t *testing.T) {
+	store := objmem.New(objmem.Options{})
+	store.Put("", "k.csv", csvObject(50))
+	store.Put("", "other.csv", csvObject(50))
+	s := splitter.New(store, ledgermem.New(), &calls{}, splitter.Options{})
+	first := request(t, "e1", 0)
+	if err := s.Handle(context.Background(), first); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Handle(context.Background(), request(t, "e2", 0)); err != nil {
+		t.Fatalf("same request under the same job id: %v", err)
+	}
+	for name, mutate := range map[string]func(*events.JobRequested){
+		"object": func(r *events.JobRequested) { r.Object.Key = "other.csv" },
+		"query":  func(r *events.JobRequested) { r.Query = "SELECT count(*) FROM s3object WHERE a = '1'" },
+		"format": func(r *events.JobRequested) { r.Format.Delimiter = ";" },
+	} {
+		var req events.JobRequested
+		if err := events.Decode(first, &req); err != nil {
+			t.Fatal(err)
+		}
+		mutate(&req)
+		env, err := events.Encode("e3", time.Now(), req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Handle(context.Background(), env); !errors.Is(err, splitter.ErrJobIDReused) || !strings.Contains(err.Error(), name) {
+			t.Errorf("%s changed: err = %v, want ErrJobIDReused naming it", name, err)
+		}
 	}
 }
