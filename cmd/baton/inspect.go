@@ -3,11 +3,13 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/dustin/go-humanize"
 	"github.com/spf13/cobra"
 
+	"github.com/batonrun/baton/events"
 	"github.com/batonrun/baton/internal/joblog"
 	"github.com/batonrun/baton/internal/ledger"
 )
@@ -20,6 +22,9 @@ func jobEntries(cmd *cobra.Command, g *globals, jobID string) ([]ledger.Entry, e
 	defer l.Close()
 	entries, err := l.List(cmd.Context(), jobID, "")
 	if err != nil {
+		if g.table != "" && g.payloadBucket == "" && strings.Contains(err.Error(), "claim-checked") {
+			return nil, fmt.Errorf("%w (pass --payload-bucket with the stack's PayloadBucketName)", err)
+		}
 		return nil, err
 	}
 	if len(entries) == 0 {
@@ -44,7 +49,7 @@ func newStatusCmd(g *globals) *cobra.Command {
 			}
 			w := tabwriter.NewWriter(g.stdout, 0, 0, 2, ' ', 0)
 			fmt.Fprintf(w, "job\t%s\nstate\t%s\nobject\t%s\nquery\t%s\nranges\t%d/%d done\nbytes\t%s\nrecords\t%s\ninvocations\t%d\nhops\t%d\n",
-				s.JobID, s.State, s.Object.Key, s.Query, s.RangesDone, s.Ranges, humanize.IBytes(uint64(s.Bytes)),
+				s.JobID, s.State, objectName(s.Object), s.Query, s.RangesDone, s.Ranges, humanize.IBytes(uint64(s.Bytes)),
 				humanize.Comma(s.Records), s.Invocations, s.Hops)
 			if s.Failed != nil {
 				fmt.Fprintf(w, "error\t%s: %s\n", s.Failed.Code, s.Failed.Reason)
@@ -116,4 +121,12 @@ func newJobsCmd(g *globals) *cobra.Command {
 			return w.Flush()
 		},
 	}
+}
+
+// objectName is s3://bucket/key for S3 objects, the path for local files.
+func objectName(o events.ObjectRef) string {
+	if o.Bucket == "" {
+		return o.Key
+	}
+	return "s3://" + o.Bucket + "/" + o.Key
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -41,7 +42,10 @@ func openLedger(ctx context.Context, g *globals) (l readLedger, where string, er
 	}
 	var o dynamo.Options
 	if g.payloadBucket != "" {
-		client := s3.NewFromConfig(awsCfg, func(o *s3.Options) { o.UsePathStyle = g.s3PathStyle })
+		client := s3.NewFromConfig(awsCfg, func(o *s3.Options) {
+			o.UsePathStyle = g.s3PathStyle
+			o.ResponseChecksumValidation = aws.ResponseChecksumValidationWhenRequired
+		})
 		blobs, err := s3store.New(client, s3store.Options{DisableReadAhead: true, PayloadBucket: g.payloadBucket})
 		if err != nil {
 			return nil, "", err

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strconv"
 
 	"github.com/spf13/cobra"
 
@@ -27,8 +28,9 @@ func main() {
 // globals are the flags every command shares.
 type globals struct {
 	stateDir string
-	// table, payloadBucket and s3PathStyle point status, events and jobs
-	// at a deployed stack's ledger instead of the local file.
+	// table and payloadBucket point status, events and jobs at a deployed
+	// stack's ledger instead of the local file; s3PathStyle is for S3
+	// emulators.
 	table, payloadBucket string
 	s3PathStyle          bool
 	stdout               io.Writer
@@ -46,10 +48,13 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.PersistentFlags().StringVar(&g.stateDir, "state-dir", local.DefaultStateDir(), "directory holding the job ledger (ledger.db)")
-	pf := root.PersistentFlags()
-	pf.StringVar(&g.table, "table", os.Getenv("BATON_TABLE"), "status/events/jobs: read the deployed stack's DynamoDB ledger table instead of the local ledger (default from BATON_TABLE)")
-	pf.StringVar(&g.payloadBucket, "payload-bucket", os.Getenv("BATON_PAYLOAD_BUCKET"), "with --table: the stack's claim-check bucket, for large details (default from BATON_PAYLOAD_BUCKET)")
-	pf.BoolVar(&g.s3PathStyle, "s3-path-style", os.Getenv("BATON_S3_PATH_STYLE") == "true", "S3 requests address the bucket by path, as emulators such as moto or MinIO need (default from BATON_S3_PATH_STYLE=true)")
-	root.AddCommand(newRunCmd(g), newStatusCmd(g), newEventsCmd(g), newJobsCmd(g))
+	pathStyle, _ := strconv.ParseBool(os.Getenv("BATON_S3_PATH_STYLE"))
+	root.PersistentFlags().BoolVar(&g.s3PathStyle, "s3-path-style", pathStyle, "S3 requests address the bucket by path, as emulators such as moto or MinIO need (default from BATON_S3_PATH_STYLE)")
+	status, events, jobs := newStatusCmd(g), newEventsCmd(g), newJobsCmd(g)
+	for _, c := range []*cobra.Command{status, events, jobs} {
+		c.Flags().StringVar(&g.table, "table", "", "read a deployed stack's DynamoDB ledger table instead of the local ledger")
+		c.Flags().StringVar(&g.payloadBucket, "payload-bucket", "", "with --table: the stack's claim-check bucket, where details too large for an item are kept")
+	}
+	root.AddCommand(newRunCmd(g), status, events, jobs)
 	return root
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
@@ -25,6 +26,9 @@ func splitS3URL(path string) (bucket, key string, isS3 bool, err error) {
 	if bucket == "" || key == "" {
 		return "", "", true, fmt.Errorf("%q: want s3://BUCKET/KEY with a bucket and a key", path)
 	}
+	if strings.HasSuffix(key, "/") {
+		return "", "", true, fmt.Errorf("%q names a folder, not an object: want s3://BUCKET/KEY of one object", path)
+	}
 	return bucket, key, true, nil
 }
 
@@ -37,7 +41,10 @@ func openS3(ctx context.Context, pathStyle bool, bucket, key string) (*s3store.S
 	if err != nil {
 		return nil, fmt.Errorf("loading the AWS configuration: %w", err)
 	}
-	client := s3.NewFromConfig(awsCfg, func(o *s3.Options) { o.UsePathStyle = pathStyle })
+	client := s3.NewFromConfig(awsCfg, func(o *s3.Options) {
+		o.UsePathStyle = pathStyle
+		o.ResponseChecksumValidation = aws.ResponseChecksumValidationWhenRequired // ranged reads
+	})
 	store, err := s3store.New(client, s3store.Options{})
 	if err != nil {
 		return nil, err

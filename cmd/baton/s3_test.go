@@ -70,6 +70,7 @@ func TestRunS3Errors(t *testing.T) {
 		{"s3://baton-cli-no-such-bucket/present.csv", "baton: s3store: head s3://baton-cli-no-such-bucket/present.csv: object not found"},
 		{"s3://baton-cli-s3-errors", `"s3://baton-cli-s3-errors": want s3://BUCKET/KEY`},
 		{"s3:///present.csv", `want s3://BUCKET/KEY`},
+		{"s3://baton-cli-s3-errors/dir/", `names a folder, not an object`},
 	} {
 		r := batonEnv(t, t.TempDir(), env, append([]string{"run", tc.url}, q...)...)
 		if r.code != 1 || !strings.Contains(r.stderr, tc.want) {

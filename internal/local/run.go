@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -190,7 +191,11 @@ func (e *env) wait(ctx context.Context, out Outcome) (Outcome, error) {
 		}
 		if idle {
 			last, _ := e.lastFailure.Load().(string)
-			return out, fmt.Errorf("job %s: %w: %d invocation(s) failed all retries, the last with: %s; see `baton events %s`", out.JobID, ErrStalled, e.failures.Load(), last, out.JobID)
+			hint := ""
+			if strings.Contains(last, "timed out") {
+				hint = " (an invocation must finish at least one batch before it can hand on: raise --timeout or lower --batch-size)"
+			}
+			return out, fmt.Errorf("job %s: %w: %d invocation(s) failed all retries, the last with: %s%s; see `baton events %s`", out.JobID, ErrStalled, e.failures.Load(), last, hint, out.JobID)
 		}
 		e.report(ctx, out.JobID)
 		select {
