@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -123,6 +124,15 @@ func TestEmulatedAWS(t *testing.T) {
 			t.Logf("job %s: %d ranges, %d checkpoints, %d hops", got.JobID, h.ranges, h.checkpoints, h.hops)
 		})
 	}
+	e.mu.Lock()
+	attempts, failed := len(e.invocations), 0
+	for _, line := range e.invocations {
+		if strings.Contains(line, " ERROR ") {
+			failed++
+		}
+	}
+	e.mu.Unlock()
+	t.Logf("%d invocations, %d of them failed (timeouts and errors retried like Lambda async invokes)", attempts, failed)
 	if failures, counts := d.report(); len(failures) > 0 {
 		// A failed attempt that a retry absorbed is allowed (the result is
 		// exact); an event that failed every retry is not.
