@@ -20,7 +20,7 @@ func build(d wiring.Deps) (lambda.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	w, err := worker.New(warm, d.Ledger, d.Bus, worker.Options{})
+	w, err := worker.New(warm, d.Ledger, d.Bus, d.WorkerOptions())
 	if err != nil {
 		return nil, err
 	}

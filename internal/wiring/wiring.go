@@ -15,6 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"time"
 
 	"github.com/aws/aws-lambda-go/lambda"
 
@@ -22,6 +23,7 @@ import (
 	"github.com/batonrun/baton/internal/claimcheck"
 	"github.com/batonrun/baton/internal/ledger"
 	"github.com/batonrun/baton/internal/splitter"
+	"github.com/batonrun/baton/internal/worker"
 )
 
 // ErrNoBus reports a publish in a backend without a bus.
@@ -64,6 +66,20 @@ func (d Deps) SplitterOptions() splitter.Options {
 		UploadQuery: d.Config.UploadQuery,
 		Defaults:    events.Limits{RangeSizeBytes: d.Config.RangeSizeBytes, BatchSizeBytes: d.Config.BatchSizeBytes},
 	}
+}
+
+// AWSCommitReserve is the worker's first estimate of its invocation's tail
+// in the aws backend (the checkpoint's two DynamoDB round trips and the
+// continuation's PutEvents, with room for a cold connection); it then
+// follows what it observes. Locally the worker's own default applies.
+const AWSCommitReserve = 250 * time.Millisecond
+
+// WorkerOptions are the worker's options for the backend.
+func (d Deps) WorkerOptions() worker.Options {
+	if d.Config.Backend == "aws" {
+		return worker.Options{CommitReserve: AWSCommitReserve}
+	}
+	return worker.Options{}
 }
 
 // readAheadDiscarder is a store that prefetches (s3store.Store).

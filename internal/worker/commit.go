@@ -12,34 +12,32 @@ import (
 	"github.com/batonrun/baton/internal/ledger"
 )
 
-// commitTimeout bounds a commit made after the invocation's own context is
-// near its end (DESIGN.md invariant 5: commit with a context still alive).
+// commitTimeout bounds the commit and publish made after the invocation's
+// own context is near its end (DESIGN.md invariant 5: commit with a context
+// still alive).
 const commitTimeout = 10 * time.Second
 
 // commitCheckpoint appends the checkpoint, and RangeCompleted with it when
-// the range is done, in one conditional write. If a duplicate invocation
-// committed this generation first, it returns that winner's checkpoint.
-func (w *Worker) commitCheckpoint(ctx context.Context, inv invocation, ck events.CheckpointCommitted) (events.CheckpointCommitted, error) {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), commitTimeout)
-	defer cancel()
-	t0 := w.opts.Now()
+// the range is done, in one conditional write. mine reports that this
+// append landed; if a duplicate invocation committed this generation
+// first, it returns that winner's checkpoint and mine is false.
+func (w *Worker) commitCheckpoint(ctx context.Context, inv invocation, ck events.CheckpointCommitted) (won events.CheckpointCommitted, mine bool, err error) {
 	entries, err := w.commitEntries(ctx, inv, ck)
 	if err != nil {
-		return ck, err
+		return ck, false, err
 	}
 	err = w.ledger.Append(ctx, inv.jobID, entries...)
-	w.commit.observe(w.opts.Now().Sub(t0))
 	if errors.Is(err, ledger.ErrConflict) {
 		won, gerr := w.checkpoint(ctx, inv.jobID, inv.rng.Index, inv.gen)
 		if gerr != nil {
-			return ck, fmt.Errorf("range %d gen %d: reading the winning checkpoint: %w", inv.rng.Index, inv.gen, gerr)
+			return ck, false, fmt.Errorf("range %d gen %d: reading the winning checkpoint: %w", inv.rng.Index, inv.gen, gerr)
 		}
-		return won, nil
+		return won, false, nil
 	}
 	if err != nil {
-		return ck, fmt.Errorf("range %d gen %d: committing checkpoint: %w", inv.rng.Index, inv.gen, err)
+		return ck, false, fmt.Errorf("range %d gen %d: committing checkpoint: %w", inv.rng.Index, inv.gen, err)
 	}
-	return ck, nil
+	return ck, true, nil
 }
 
 func (w *Worker) commitEntries(ctx context.Context, inv invocation, ck events.CheckpointCommitted) ([]ledger.Entry, error) {

@@ -145,9 +145,10 @@ func (s *scanState) timeFor(d time.Duration) bool {
 	return deadline.Sub(s.w.opts.Now()) > d+reserve
 }
 
-// commitEstimate estimates commit time: an exponentially weighted moving
-// average of observed commits (weight 1/4 for the newest), safe for
-// concurrent use.
+// commitEstimate estimates an invocation's tail (commit and publish): it
+// rises at once to a slower observation, so the next invocation keeps
+// enough back, and decays towards faster ones as an exponentially weighted
+// moving average (weight 1/4 for the newest). Safe for concurrent use.
 type commitEstimate struct {
 	mu sync.Mutex
 	v  time.Duration
@@ -162,5 +163,9 @@ func (m *commitEstimate) get() time.Duration {
 func (m *commitEstimate) observe(d time.Duration) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	if d > m.v {
+		m.v = d
+		return
+	}
 	m.v = (3*m.v + d) / 4
 }

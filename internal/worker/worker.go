@@ -51,9 +51,10 @@ type Options struct {
 	Now func() time.Time
 	// NewID returns unique event ids; nil means random ids.
 	NewID func() string
-	// CommitReserve is the time kept back for the commit before any
-	// observation; 0 means 10ms. The worker then follows a moving average of
-	// the commits it observes, capped at a quarter of each invocation's time.
+	// CommitReserve is the time kept back for an invocation's tail (the
+	// checkpoint commit and the event it owes) before any observation; 0
+	// means 10ms. The worker then follows a moving average of the tails it
+	// observes, capped at a quarter of each invocation's time.
 	CommitReserve time.Duration
 	// Progress, when set, is told about every batch.
 	Progress Progress
