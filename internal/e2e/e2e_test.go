@@ -27,12 +27,16 @@ import (
 	"github.com/batonrun/baton/internal/objstore/s3store"
 )
 
-// Sizes that make a 3.4 MB sample take several ranges and, with a 1 s
-// worker timeout, several hops per range.
+// Sizes that make a 3.4 MB sample take several ranges and, with a 3 s
+// worker timeout, several hops per range: each 8 KiB batch is one ranged
+// GET to moto (tens of milliseconds), so a 1 MiB range needs several
+// seconds. Shorter timeouts leave too little room on a loaded 2-core
+// machine running the whole suite, where one invocation's tail (commit and
+// publish against the emulators) can take most of a second.
 const (
 	e2eRangeSizeBytes = 1 << 20
 	e2eBatchSizeBytes = 8 << 10
-	e2eWorkerTimeout  = 1 // seconds; the emulator takes whole seconds
+	e2eWorkerTimeout  = 3 // seconds; the emulator takes whole seconds
 	jobTimeout        = 120 * time.Second
 )
 
@@ -136,11 +140,10 @@ func TestEmulatedAWS(t *testing.T) {
 	if failures, counts := d.report(); len(failures) > 0 {
 		// A failed attempt that a retry absorbed is allowed (the result is
 		// exact); an event that failed every retry is not: in AWS it would
-		// land in the function's dead-letter queue. Seen so far: a worker
-		// whose runtime was restarted after a timeout starts again with the
-		// 10 ms initial commit reserve, overruns the 1 s deadline while
-		// committing and publishing its continuation on the emulators, and
-		// so times out on every retry.
+		// land in the function's dead-letter queue. Seen with a 1 s timeout
+		// under load: a worker whose runtime was restarted after a timeout
+		// starts again from the initial reserve, overruns while committing
+		// and publishing its continuation, and so times out on every retry.
 		t.Errorf("dispatcher failures:\n%s\ninvocations %v", joinLines(failures), counts)
 	}
 }

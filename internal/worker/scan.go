@@ -48,7 +48,7 @@ func (w *Worker) scan(ctx context.Context, inv invocation) (events.CheckpointCom
 	}
 	s := &scanState{w: w, ctx: ctx, dec: dec, acc: acc, reserveCap: -1}
 	if deadline, ok := ctx.Deadline(); ok {
-		s.reserveCap = deadline.Sub(started) / 4
+		s.reserveCap = deadline.Sub(started) / 2
 	}
 	if err := s.loop(r, inv, &ck); err != nil {
 		return ck, err
@@ -74,8 +74,8 @@ type scanState struct {
 	records   int64
 	slowest   time.Duration
 	stoppedAt int64
-	// reserveCap bounds the commit reserve to a quarter of the invocation's
-	// time budget (-1: no deadline), so one slow commit cannot leave a short
+	// reserveCap bounds the tail reserve to half the invocation's time
+	// budget (-1: no deadline), so one slow tail cannot leave a short
 	// timeout no room for work.
 	reserveCap time.Duration
 }

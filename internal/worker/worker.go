@@ -54,7 +54,7 @@ type Options struct {
 	// CommitReserve is the time kept back for an invocation's tail (the
 	// checkpoint commit and the event it owes) before any observation; 0
 	// means 10ms. The worker then follows a moving average of the tails it
-	// observes, capped at a quarter of each invocation's time.
+	// observes, capped at half of each invocation's time.
 	CommitReserve time.Duration
 	// Progress, when set, is told about every batch.
 	Progress Progress
