@@ -28,14 +28,14 @@ import (
 )
 
 // Sizes that make a 3.4 MB sample take several ranges and, with a 3 s
-// worker timeout, several hops per range: each 8 KiB batch is one ranged
+// worker timeout, several hops per range: each 2 KiB batch is one ranged
 // GET to moto (tens of milliseconds), so a 1 MiB range needs several
-// seconds. Shorter timeouts leave too little room on a loaded 2-core
+// seconds even when idle. Shorter timeouts leave too little room on a loaded 2-core
 // machine running the whole suite, where one invocation's tail (commit and
 // publish against the emulators) can take most of a second.
 const (
 	e2eRangeSizeBytes = 1 << 20
-	e2eBatchSizeBytes = 8 << 10
+	e2eBatchSizeBytes = 2 << 10
 	e2eWorkerTimeout  = 3 // seconds; the emulator takes whole seconds
 	jobTimeout        = 120 * time.Second
 )
