@@ -34,19 +34,19 @@ func (l *Ledger) classify(ctx context.Context, jobID string, es []ledger.Entry, 
 	var tip *types.TransactionInProgressException
 	switch {
 	case errors.As(err, &tce) && len(tce.CancellationReasons) == len(es)+1:
-		return cancelled(jobID, es, tce.CancellationReasons, err)
+		return l.cancelled(jobID, es, tce.CancellationReasons, err)
 	case errors.As(err, &tce), errors.As(err, &ccf):
 		// No per-action reasons: find out which condition failed by reading.
 		return l.conflictOrRace(ctx, jobID, es, err)
 	case errors.As(err, &tc), errors.As(err, &tip):
 		return true, err
 	}
-	return false, edgeError(fmt.Sprintf("job %s: appending %d entries", jobID, len(es)), err)
+	return false, l.edgeError(fmt.Sprintf("job %s: appending %d entries", jobID, len(es)), err)
 }
 
 // cancelled maps CancellationReasons (the meta update first, then one per
 // entry) to a conflict, a race or a plain failure.
-func cancelled(jobID string, es []ledger.Entry, reasons []types.CancellationReason, err error) (bool, error) {
+func (l *Ledger) cancelled(jobID string, es []ledger.Entry, reasons []types.CancellationReason, err error) (bool, error) {
 	var existing []string
 	raced := false
 	for i, r := range reasons {
@@ -59,7 +59,7 @@ func cancelled(jobID string, es []ledger.Entry, reasons []types.CancellationReas
 		case code == "ThrottlingError" || code == "ProvisionedThroughputExceeded":
 			return false, fmt.Errorf("dynamo ledger: job %s: appending %d entries: action %d cancelled with %s: %w: %w", jobID, len(es), i, code, ErrRetryable, err)
 		case code != "" && code != "None":
-			return false, edgeError(fmt.Sprintf("job %s: appending %d entries: action %d cancelled with %s", jobID, len(es), i, code), err)
+			return false, l.edgeError(fmt.Sprintf("job %s: appending %d entries: action %d cancelled with %s", jobID, len(es), i, code), err)
 		}
 	}
 	if len(existing) > 0 {
@@ -68,7 +68,7 @@ func cancelled(jobID string, es []ledger.Entry, reasons []types.CancellationReas
 	if raced {
 		return true, err
 	}
-	return false, edgeError(fmt.Sprintf("job %s: appending %d entries", jobID, len(es)), err)
+	return false, l.edgeError(fmt.Sprintf("job %s: appending %d entries", jobID, len(es)), err)
 }
 
 // conflictOrRace reads the entries' keys after a condition failure that did
@@ -81,7 +81,7 @@ func (l *Ledger) conflictOrRace(ctx context.Context, jobID string, es []ledger.E
 			ProjectionExpression: aws.String("#i"), ExpressionAttributeNames: map[string]string{"#i": AttrItem},
 		})
 		if gerr != nil {
-			return false, edgeError(fmt.Sprintf("job %s key %s: checking after a failed condition (%v)", jobID, e.Key, err), gerr)
+			return false, l.edgeError(fmt.Sprintf("job %s key %s: checking after a failed condition (%v)", jobID, e.Key, err), gerr)
 		}
 		if out.Item != nil {
 			existing = append(existing, e.Key)
@@ -95,11 +95,15 @@ func (l *Ledger) conflictOrRace(ctx context.Context, jobID string, es []ledger.E
 
 // edgeError wraps an SDK error with context, adding ErrRetryable for the
 // failures DynamoDB documents as transient.
-func edgeError(what string, err error) error {
-	if isRetryable(err) {
-		return fmt.Errorf("dynamo ledger: %s: %w: %w", what, ErrRetryable, err)
+func (l *Ledger) edgeError(what string, err error) error {
+	var rnf *types.ResourceNotFoundException
+	switch {
+	case isRetryable(err):
+		return fmt.Errorf("dynamo ledger: table %s: %s: %w: %w", l.table, what, ErrRetryable, err)
+	case errors.As(err, &rnf):
+		return fmt.Errorf("dynamo ledger: table %s does not exist in this region (check the name and AWS_REGION): %s: %w", l.table, what, err)
 	}
-	return fmt.Errorf("dynamo ledger: %s: %w", what, err)
+	return fmt.Errorf("dynamo ledger: table %s: %s: %w", l.table, what, err)
 }
 
 func isRetryable(err error) bool {

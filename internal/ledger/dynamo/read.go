@@ -23,7 +23,7 @@ func (l *Ledger) Get(ctx context.Context, jobID, key string) (ledger.Entry, erro
 		TableName: aws.String(l.table), Key: primaryKey(jobID, key), ConsistentRead: aws.Bool(true),
 	})
 	if err != nil {
-		return ledger.Entry{}, edgeError(fmt.Sprintf("job %s key %s", jobID, key), err)
+		return ledger.Entry{}, l.edgeError(fmt.Sprintf("job %s key %s", jobID, key), err)
 	}
 	if out.Item == nil || out.Item[attrSeq] == nil {
 		return ledger.Entry{}, fmt.Errorf("job %s key %s: %w", jobID, key, ledger.ErrNotFound)
@@ -88,7 +88,7 @@ func (l *Ledger) query(ctx context.Context, jobID, prefix string, sel types.Sele
 	for pages.HasMorePages() {
 		p, err := pages.NextPage(ctx)
 		if err != nil {
-			return edgeError(fmt.Sprintf("job %s: querying %q", jobID, prefix), err)
+			return l.edgeError(fmt.Sprintf("job %s: querying %q", jobID, prefix), err)
 		}
 		if err := page(p); err != nil {
 			return err
@@ -127,7 +127,7 @@ func (l *Ledger) Jobs(ctx context.Context) ([]ledger.JobSummary, error) {
 	for pages.HasMorePages() {
 		p, err := pages.NextPage(ctx)
 		if err != nil {
-			return nil, edgeError("listing jobs", err)
+			return nil, l.edgeError("listing jobs", err)
 		}
 		for _, it := range p.Items {
 			s, err := decodeSummary(it)

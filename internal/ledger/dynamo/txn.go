@@ -27,7 +27,7 @@ func (l *Ledger) readMeta(ctx context.Context, jobID string) (meta, error) {
 		TableName: aws.String(l.table), Key: primaryKey(jobID, MetaItem), ConsistentRead: aws.Bool(true),
 	})
 	if err != nil {
-		return meta{}, edgeError(fmt.Sprintf("job %s: reading counter", jobID), err)
+		return meta{}, l.edgeError(fmt.Sprintf("job %s: reading counter", jobID), err)
 	}
 	if out.Item == nil {
 		return meta{}, nil
