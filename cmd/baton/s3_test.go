@@ -67,7 +67,7 @@ func TestRunS3Errors(t *testing.T) {
 	q := []string{"--query", "SELECT count(*) FROM s3object"}
 	for _, tc := range []struct{ url, want string }{
 		{"s3://baton-cli-s3-errors/missing.csv", "baton: s3store: head s3://baton-cli-s3-errors/missing.csv: object not found"},
-		{"s3://baton-cli-no-such-bucket/present.csv", "baton: s3store: head s3://baton-cli-no-such-bucket/present.csv: object not found"},
+		{"s3://baton-cli-no-such-bucket/present.csv", `baton: s3store: head s3://baton-cli-no-such-bucket/present.csv: bucket "baton-cli-no-such-bucket" does not exist: object not found`},
 		{"s3://baton-cli-s3-errors", `"s3://baton-cli-s3-errors": want s3://BUCKET/KEY`},
 		{"s3:///present.csv", `want s3://BUCKET/KEY`},
 		{"s3://baton-cli-s3-errors/dir/", `names a folder, not an object`},

@@ -115,6 +115,19 @@ func (f *fake) HeadObject(_ context.Context, in *s3.HeadObjectInput, _ ...func(*
 	return out, nil
 }
 
+func (f *fake) HeadBucket(_ context.Context, in *s3.HeadBucketInput, _ ...func(*s3.Options)) (*s3.HeadBucketOutput, error) {
+	bucket := aws.ToString(in.Bucket)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.reqs = append(f.reqs, request{Op: "HeadBucket", Bucket: bucket})
+	for k := range f.objects {
+		if strings.HasPrefix(k, bucket+"/") {
+			return &s3.HeadBucketOutput{}, nil
+		}
+	}
+	return nil, apiError("HeadBucket", 404, "NotFound")
+}
+
 func (f *fake) GetObject(_ context.Context, in *s3.GetObjectInput, _ ...func(*s3.Options)) (*s3.GetObjectOutput, error) {
 	defer func() { f.gets <- struct{}{} }()
 	r := request{Op: "Get", Bucket: aws.ToString(in.Bucket), Key: aws.ToString(in.Key), VersionID: aws.ToString(in.VersionId),

@@ -78,6 +78,13 @@ func (s *Store) Head(ctx context.Context, bucket, key, versionID string) (events
 	}
 	out, err := s.api.HeadObject(ctx, in)
 	if err != nil {
+		if f, _ := classify(err); f == notFound {
+			if _, berr := s.api.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String(bucket)}); berr != nil {
+				if bf, _ := classify(berr); bf == notFound {
+					return events.ObjectRef{}, fmt.Errorf("s3store: head %s: bucket %q does not exist: %w (%w)", location(bucket, key, versionID), bucket, objstore.ErrNotFound, err)
+				}
+			}
+		}
 		return events.ObjectRef{}, translate("head", bucket, key, versionID, err)
 	}
 	if out.ContentLength == nil || out.ETag == nil || *out.ContentLength < 0 {
