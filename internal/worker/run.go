@@ -17,6 +17,9 @@ func (w *Worker) run(ctx context.Context, inv invocation) error {
 	if ended, err := joblog.Ended(ctx, w.ledger, inv.jobID); err != nil || ended {
 		return err // an ended job ignores late or duplicate events
 	}
+	if err := w.verify(ctx, inv); err != nil {
+		return err
+	}
 	committed, err := w.checkpoint(ctx, inv.jobID, inv.rng.Index, inv.gen)
 	if err == nil {
 		return w.ensurePublished(ctx, inv, committed) // duplicate invocation

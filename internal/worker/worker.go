@@ -79,6 +79,7 @@ type Worker struct {
 	opts     Options
 	commit   *commitEstimate
 	compiled compiledCache
+	started  startedCache
 }
 
 // New builds a Worker.
