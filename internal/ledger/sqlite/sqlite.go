@@ -14,13 +14,16 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
+	"time"
 
-	_ "modernc.org/sqlite" // registers driver "sqlite"
+	msqlite "modernc.org/sqlite" // also registers driver "sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
 
 	"github.com/batonrun/baton/internal/ledger"
 )
@@ -51,11 +54,32 @@ func Open(path string, o Options) (*Ledger, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sqlite ledger: opening %s: %w", path, err)
 	}
-	if err := migrate(context.Background(), db); err != nil {
+	if err := migrateWhenFree(db, o.busyTimeout()); err != nil {
 		_ = db.Close()
 		return nil, fmt.Errorf("sqlite ledger: %s: %w", path, err)
 	}
 	return &Ledger{db: db, path: path}, nil
+}
+
+// migrateWhenFree runs migrate, retrying for up to wait while another
+// process holds the file: when several processes open a new file at once,
+// one of them switching it to WAL can make another's BEGIN fail with
+// SQLITE_BUSY at once, without waiting for the busy timeout.
+func migrateWhenFree(db *sql.DB, wait time.Duration) error {
+	deadline := time.Now().Add(wait)
+	for pause := 5 * time.Millisecond; ; pause = min(2*pause, 200*time.Millisecond) {
+		err := migrate(context.Background(), db)
+		if err == nil || !isBusy(err) || time.Now().After(deadline) {
+			return err
+		}
+		time.Sleep(pause/2 + rand.N(pause/2))
+	}
+}
+
+// isBusy reports SQLite's SQLITE_BUSY (any extended code).
+func isBusy(err error) bool {
+	var se *msqlite.Error
+	return errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_BUSY
 }
 
 func dsn(path string, o Options) string {
