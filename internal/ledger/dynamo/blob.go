@@ -77,10 +77,21 @@ func entryBytes(jobID string, e ledger.Entry, claimChecked bool) int {
 	return n + len(e.Detail)
 }
 
+// maxJobKeyBytes bounds the job's part of a blob key, so that the whole
+// key stays far below S3's 1,024-byte limit however the id escapes.
+const maxJobKeyBytes = 256
+
 // blobName is the object key of a claim-checked detail: content addressed,
-// so a retried append puts the same object again.
+// so a retried append puts the same object again. The job part is the
+// URL-escaped job id, or "sha256-<hex of the id>" when that escape is over
+// maxJobKeyBytes (escaping can triple an id's length).
 func blobName(jobID, sha256Hex string) string {
-	return "ledger/" + url.PathEscape(jobID) + "/" + sha256Hex
+	job := url.PathEscape(jobID)
+	if len(job) > maxJobKeyBytes {
+		sum := sha256.Sum256([]byte(jobID))
+		job = "sha256-" + hex.EncodeToString(sum[:])
+	}
+	return "ledger/" + job + "/" + sha256Hex
 }
 
 // putBlobs stores the claim-checked details before the transaction that

@@ -174,3 +174,24 @@ func TestReservedMetaKey(t *testing.T) {
 		t.Fatal("Get of the meta item returned an entry")
 	}
 }
+
+// A long job id whose escape would take the blob key past S3's 1,024-byte
+// limit is hashed in the key; the detail still round-trips.
+func TestClaimCheckKeyOfALongJobID(t *testing.T) {
+	c, blobs, ctx := client(t), newBlobs(), context.Background()
+	table := newTable(t, c)
+	l := mustNew(t, c, table, dynamo.Options{Blobs: blobs})
+	jobID := strings.Repeat("é", 256) // 512 bytes, 1,536 once escaped
+	big := bigDetail(400*1024, 'z')
+	if err := l.Append(ctx, jobID, ledger.Entry{Key: "big", DetailType: "T", Detail: big}); err != nil {
+		t.Fatal(err)
+	}
+	keys := blobs.keys("")
+	if len(keys) != 1 || len(keys[0]) > 200 || !strings.HasPrefix(keys[0], "ledger/sha256-") {
+		t.Fatalf("blob keys %q", keys)
+	}
+	got, err := l.Get(ctx, jobID, "big")
+	if err != nil || !bytes.Equal(got.Detail, big) {
+		t.Fatalf("get: %v (detail equal %v)", err, bytes.Equal(got.Detail, big))
+	}
+}

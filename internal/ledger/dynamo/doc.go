@@ -48,7 +48,8 @@
 //
 // A detail larger than Options.MaxInlineDetailBytes, or one that would take
 // the transaction past its 4 MB limit, is put in the object store through
-// Options.Blobs under "ledger/<url-escaped job>/<sha256 hex>" and the item
+// Options.Blobs under "ledger/<url-escaped job>/<sha256 hex>" (a job id whose
+// escape is over 256 bytes appears as "sha256-<hex of the id>") and the item
 // keeps a pointer; reads fetch it back and check its size and SHA-256.
 // Blobs of failed appends are left behind: give the bucket a lifecycle rule.
 package dynamo
