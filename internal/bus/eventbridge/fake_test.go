@@ -16,7 +16,7 @@ import (
 
 // capture is a PutEventsAPI that records every request. fail, when set,
 // returns the error code for the i-th entry of call n (0-based), "" for
-// success.
+// success, "-" for a failure answered with an empty result entry.
 type capture struct {
 	mu    sync.Mutex
 	calls [][]types.PutEventsRequestEntry
@@ -43,6 +43,10 @@ func (c *capture) PutEvents(_ context.Context, in *sdk.PutEventsInput, _ ...func
 			continue
 		}
 		out.FailedEntryCount++
+		if code == "-" { // failed, but the answer names neither an event id nor an error
+			out.Entries = append(out.Entries, types.PutEventsResultEntry{})
+			continue
+		}
 		out.Entries = append(out.Entries, types.PutEventsResultEntry{ErrorCode: aws.String(code), ErrorMessage: aws.String("fake " + code)})
 	}
 	return out, nil

@@ -130,3 +130,22 @@ func TestCancelledWhileWaiting(t *testing.T) {
 		t.Fatalf("got %v after %d calls", err, len(c.calls))
 	}
 }
+
+// A result entry with neither an event id nor an error code was not
+// accepted: it is retried, never counted as sent.
+func TestUnexplainedFailureIsRetried(t *testing.T) {
+	c := &capture{fail: func(call, _ int, e types.PutEventsRequestEntry) string {
+		if call == 0 && aws.ToString(e.Detail) == `{"i":1}` {
+			return "-"
+		}
+		return ""
+	}}
+	p := newPublisher(t, c, eventbridge.Options{Sleep: (&sleeps{}).sleep})
+	if err := p.Publish(context.Background(), numbered(3, func(int) string { return "A" })...); err != nil {
+		t.Fatal(err)
+	}
+	want := [][]string{{`{"i":0}`, `{"i":1}`, `{"i":2}`}, {`{"i":1}`}}
+	if got := c.details(); fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("calls %v, want %v", got, want)
+	}
+}

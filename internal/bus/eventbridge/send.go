@@ -68,8 +68,11 @@ func classify(sent []entry, out *sdk.PutEventsOutput) (retry, failed []FailedEnt
 	}
 	for i, r := range out.Entries {
 		code := aws.ToString(r.ErrorCode)
+		if code == "" && aws.ToString(r.EventId) != "" {
+			continue // accepted
+		}
 		if code == "" {
-			continue
+			code = "NoEventId" // neither accepted nor explained: retry it
 		}
 		f := FailedEntry{Index: sent[i].index, DetailType: sent[i].detailType, EventID: sent[i].eventID,
 			ErrorCode: code, ErrorMessage: aws.ToString(r.ErrorMessage), Retryable: retryableCode(code)}
@@ -78,6 +81,9 @@ func classify(sent []entry, out *sdk.PutEventsOutput) (retry, failed []FailedEnt
 		} else {
 			failed = append(failed, f)
 		}
+	}
+	if len(retry)+len(failed) == 0 {
+		return nil, nil, fmt.Errorf("PutEvents reported %d failed entries but named none", out.FailedEntryCount)
 	}
 	return retry, failed, nil
 }
