@@ -70,6 +70,7 @@ func specificCases(t testing.TB, detailType string) []badCase {
 			bad("rangeIndex negative", "rangeIndex", set("rangeIndex", -1)),
 			bad("generations negative", "generations", set("generations", -1)),
 			bad("nextRecordBytes negative", "nextRecordBytes", set("nextRecordBytes", -1)),
+			bad("trace unknown field", `"spanId"`, set("trace.spanId", "b7c8d9e0f1a2b3c4")),
 		)
 	case events.TypeRangeFailed:
 		cases = append(cases,

@@ -146,6 +146,10 @@ type RangeCompleted struct {
 	// the fan-in checks they chain from range to range.
 	FirstRecordBytes int64 `json:"firstRecordBytes"`
 	NextRecordBytes  int64 `json:"nextRecordBytes"`
+	// Trace is the context of the worker span that committed the range's
+	// last checkpoint, so the fan-in can link to the final span of every
+	// range. Absent when that span was not recording a valid context.
+	Trace *Trace `json:"trace,omitempty"`
 }
 
 func (RangeCompleted) Type() string { return TypeRangeCompleted }
