@@ -1,0 +1,113 @@
+package tracectx
+
+import (
+	"context"
+	"log/slog"
+
+	"go.opentelemetry.io/otel"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/codes"
+	"go.opentelemetry.io/otel/metric"
+	"go.opentelemetry.io/otel/propagation"
+	"go.opentelemetry.io/otel/trace"
+
+	"github.com/batonrun/baton/events"
+)
+
+// Span names, one span per handler invocation.
+const (
+	SpanSplit = "baton.split"
+	SpanRange = "baton.range"
+	SpanFanIn = "baton.fanin"
+)
+
+// Attribute keys (the tracing contract of issue 4).
+const (
+	AttrJobID       = attribute.Key("baton.job.id")
+	AttrRangeIndex  = attribute.Key("baton.range.index")
+	AttrGeneration  = attribute.Key("baton.generation")
+	AttrCursorStart = attribute.Key("baton.cursor.start_bytes")
+	AttrCursorEnd   = attribute.Key("baton.cursor.end_bytes")
+	AttrBytes       = attribute.Key("baton.bytes")
+	AttrRecords     = attribute.Key("baton.records")
+	AttrCache       = attribute.Key("baton.cache")
+	AttrStopReason  = attribute.Key("baton.stop_reason")
+	AttrRangeCount  = attribute.Key("baton.range.count")
+	AttrOutcome     = attribute.Key("baton.outcome")
+)
+
+// Values of AttrOutcome and AttrCache.
+const (
+	OutcomeOK        = "ok"        // the invocation did its work
+	OutcomeDuplicate = "duplicate" // a redelivery: the work was already done
+	OutcomeFailed    = "failed"    // the job failed, or a transient error (status Error)
+	OutcomeRefused   = "refused"   // the event was malformed or not part of the job
+	CacheHit         = "hit"       // some read came from the warm cache
+	CacheMiss        = "miss"      // a cache was there, and no read hit it
+	CacheNone        = "none"      // no cache, or no read
+)
+
+// Providers are the telemetry ports of a handler's Options. A nil field
+// means the otel global (otel.GetTracerProvider, otel.GetTextMapPropagator,
+// otel.GetMeterProvider; no-ops until observability/ sets them) or
+// slog.Default() for Logger.
+type Providers struct {
+	Tracer     trace.TracerProvider
+	Propagator propagation.TextMapPropagator
+	Meter      metric.MeterProvider
+	Logger     *slog.Logger
+}
+
+// Telemetry is the resolved handles of one handler. Safe for concurrent
+// use (the OpenTelemetry API and slog are).
+type Telemetry struct {
+	Tracer     trace.Tracer
+	Propagator propagation.TextMapPropagator
+	Logger     *slog.Logger
+	Metrics    Metrics
+}
+
+// New resolves p for the instrumentation scope name (the package path).
+// Instrument creation errors go to otel.Handle; the instruments the
+// provider returned are used anyway (the API returns usable ones).
+func New(scope string, p Providers) *Telemetry {
+	if p.Tracer == nil {
+		p.Tracer = otel.GetTracerProvider()
+	}
+	if p.Propagator == nil {
+		p.Propagator = otel.GetTextMapPropagator()
+	}
+	if p.Meter == nil {
+		p.Meter = otel.GetMeterProvider()
+	}
+	if p.Logger == nil {
+		p.Logger = slog.Default()
+	}
+	return &Telemetry{
+		Tracer:     p.Tracer.Tracer(scope),
+		Propagator: p.Propagator,
+		Logger:     p.Logger,
+		Metrics:    newMetrics(p.Meter.Meter(scope)),
+	}
+}
+
+// Inject is Inject(ctx, t.Propagator).
+func (t *Telemetry) Inject(ctx context.Context) *events.Trace { return Inject(ctx, t.Propagator) }
+
+// JobLogger is Logger with the job's attributes: job_id, range and
+// generation. Job-level lines (splitter, fan-in) pass range -1 and
+// generation -1, as events.JobFailed uses range -1 for the whole job.
+func (t *Telemetry) JobLogger(jobID string, rangeIndex, generation int) *slog.Logger {
+	return t.Logger.With("job_id", jobID, "range", rangeIndex, "generation", generation)
+}
+
+// End ends span with its outcome; a non-nil err is recorded on the span
+// with status Error.
+func End(span trace.Span, outcome string, err error) {
+	span.SetAttributes(AttrOutcome.String(outcome))
+	if err != nil {
+		span.RecordError(err)
+		span.SetStatus(codes.Error, err.Error())
+	}
+	span.End()
+}
