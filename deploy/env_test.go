@@ -13,7 +13,7 @@ func envVars(function string) (required, optional []string) { return wiring.EnvV
 
 // emulatorOnly are variables a function reads that the stack must not set:
 // they are for tests against local emulators.
-func emulatorOnly() []string { return []string{"BATON_S3_PATH_STYLE"} }
+func emulatorOnly() []string { return []string{"BATON_S3_PATH_STYLE", "BATON_TRACE_DIR"} }
 
 // envRefs says which resource type each resource-naming variable must Ref.
 func envRefs() map[string]string {

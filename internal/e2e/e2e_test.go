@@ -251,6 +251,7 @@ func (e *env) start(ctx context.Context, t *testing.T) *dispatcher {
 		"LedgerTable": e.table, "EventBus": e.bus, "PayloadBucket": e.payload, "InputBucket": e.input,
 		"UploadQuery":    uploadQuery,
 		"RangeSizeBytes": strconv.Itoa(e2eRangeSizeBytes), "BatchSizeBytes": strconv.Itoa(e2eBatchSizeBytes),
+		"HasOtelCollector": "false",
 	}
 	emulated := []string{
 		"BATON_S3_PATH_STYLE=true",

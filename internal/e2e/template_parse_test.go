@@ -43,12 +43,14 @@ func TestTemplateRoutes(t *testing.T) {
 	if defaultBus != 1 {
 		t.Errorf("%d rules on the default bus, want 1 (S3 Object Created)", defaultBus)
 	}
-	env, err := s.environment("worker", map[string]string{"LedgerTable": "tbl", "EventBus": "bus", "PayloadBucket": "pay"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !slices.Contains(env, "BATON_TABLE=tbl") || !slices.Contains(env, "BATON_EVENT_BUS=bus") {
-		t.Errorf("worker environment %v", env)
+	for cond, exporter := range map[string]string{"true": "otlp", "false": "none"} {
+		env, err := s.environment("worker", map[string]string{"LedgerTable": "tbl", "EventBus": "bus", "PayloadBucket": "pay", "HasOtelCollector": cond})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Contains(env, "BATON_TABLE=tbl") || !slices.Contains(env, "BATON_EVENT_BUS=bus") || !slices.Contains(env, "BATON_TRACE_EXPORTER="+exporter) {
+			t.Errorf("worker environment with HasOtelCollector=%s: %v", cond, env)
+		}
 	}
 	if n, err := s.maxRetries("worker"); err != nil || n != 2 {
 		t.Errorf("worker retries %d, %v", n, err)

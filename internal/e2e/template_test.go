@@ -262,10 +262,22 @@ func (s *stack) maxRetries(name string) (int, error) {
 }
 
 // resolve replaces every {"Ref": X} in v by refs[X] (or parameter X's
-// Default). Other intrinsic functions are errors.
+// Default), and every {"Fn::If": [C, a, b]} by a or b as refs[C] is "true"
+// or "false" (the test decides each condition). Other intrinsic functions
+// are errors.
 func (s *stack) resolve(v any, refs map[string]string) (any, error) {
 	switch t := v.(type) {
 	case map[string]any:
+		if args, ok := t["Fn::If"].([]any); ok && len(t) == 1 && len(args) == 3 {
+			cond, _ := args[0].(string)
+			switch refs[cond] {
+			case "true":
+				return s.resolve(args[1], refs)
+			case "false":
+				return s.resolve(args[2], refs)
+			}
+			return nil, fmt.Errorf("condition %q: the test gives no value", cond)
+		}
 		if id := refTarget(t); id != "" && len(t) == 1 {
 			if val, ok := refs[id]; ok {
 				return val, nil

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -36,6 +37,17 @@ type Config struct {
 	// requests that leave them zero (BATON_RANGE_SIZE_BYTES,
 	// BATON_BATCH_SIZE_BYTES; splitter only; 0 = Baton's defaults).
 	RangeSizeBytes, BatchSizeBytes int64
+	// TraceExporter is where spans go (BATON_TRACE_EXPORTER): "none" (the
+	// default), "otlp" (OTLP/HTTP to OTLPEndpoint, e.g. the ADOT collector
+	// layer) or "file" (a span file per process in TraceDir).
+	TraceExporter string
+	// TraceDir holds the span files of the "file" exporter
+	// (BATON_TRACE_DIR; tests and emulators).
+	TraceDir string
+	// OTLPEndpoint is the OTLP/HTTP base URL (the standard
+	// OTEL_EXPORTER_OTLP_ENDPOINT; default http://localhost:4318, where the
+	// ADOT collector layer listens).
+	OTLPEndpoint string
 }
 
 // envVar is one variable: who reads it, whether the aws backend needs it,
@@ -71,19 +83,29 @@ func envVars() []envVar {
 			c.LedgerTTL = time.Duration(days) * 24 * time.Hour
 			return err
 		}},
+		{name: "BATON_TRACE_EXPORTER", set: func(c *Config, v string) error {
+			switch v {
+			case "none", "otlp", "file":
+				c.TraceExporter = v
+				return nil
+			}
+			return errors.New("want none, otlp or file")
+		}},
+		{name: "BATON_TRACE_DIR", set: str(func(c *Config) *string { return &c.TraceDir })},
+		{name: "OTEL_EXPORTER_OTLP_ENDPOINT", set: str(func(c *Config) *string { return &c.OTLPEndpoint })},
 		{name: "BATON_UPLOAD_QUERY", functions: splitterOnly, set: str(func(c *Config) *string { return &c.UploadQuery })},
 		{name: "BATON_RANGE_SIZE_BYTES", functions: splitterOnly, set: func(c *Config, v string) (err error) { c.RangeSizeBytes, err = positive(v); return }},
 		{name: "BATON_BATCH_SIZE_BYTES", functions: splitterOnly, set: func(c *Config, v string) (err error) { c.BatchSizeBytes, err = positive(v); return }},
 	}
 }
 
-// EnvVars lists the environment variables function reads in the aws
-// backend, required ones first. Standard AWS variables (AWS_REGION,
-// AWS_ENDPOINT_URL_<SERVICE>, credentials) are read by the SDK and not
-// listed. BATON_STATE_DIR belongs to the local backend only.
+// EnvVars lists the BATON_ environment variables function reads in the aws
+// backend, required ones first. Standard variables (AWS_REGION,
+// AWS_ENDPOINT_URL_<SERVICE>, credentials, OTEL_EXPORTER_OTLP_ENDPOINT) are
+// not listed. BATON_STATE_DIR belongs to the local backend only.
 func EnvVars(function string) (required, optional []string) {
 	for _, v := range envVars() {
-		if v.name == "BATON_STATE_DIR" || (v.functions != nil && !slices.Contains(v.functions, function)) {
+		if v.name == "BATON_STATE_DIR" || !strings.HasPrefix(v.name, "BATON_") || (v.functions != nil && !slices.Contains(v.functions, function)) {
 			continue
 		}
 		if v.required {
@@ -99,7 +121,7 @@ func EnvVars(function string) (required, optional []string) {
 // (joined, each naming its variable): an unparsable value, an unknown
 // backend, or a variable the backend requires left empty.
 func ConfigFromEnv(function string, getenv func(string) string) (Config, error) {
-	c := Config{LedgerTTL: 30 * 24 * time.Hour}
+	c := Config{LedgerTTL: 30 * 24 * time.Hour, TraceExporter: "none"}
 	var errs []error
 	for _, v := range envVars() {
 		if v.functions != nil && !slices.Contains(v.functions, function) {
@@ -112,6 +134,9 @@ func ConfigFromEnv(function string, getenv func(string) string) (Config, error) 
 		if err := v.set(&c, val); err != nil {
 			errs = append(errs, fmt.Errorf("%s=%q: %w", v.name, val, err))
 		}
+	}
+	if c.TraceExporter == "file" && c.TraceDir == "" {
+		errs = append(errs, errors.New("BATON_TRACE_EXPORTER=file needs BATON_TRACE_DIR"))
 	}
 	switch c.Backend {
 	case "", "aws":

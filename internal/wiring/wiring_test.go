@@ -31,8 +31,9 @@ func TestBadEnvironments(t *testing.T) {
 		"local without state dir": {map[string]string{"BATON_BACKEND": "local"}, []string{"BATON_STATE_DIR"}},
 		"unknown backend":         {map[string]string{"BATON_BACKEND": "gcp"}, []string{`BATON_BACKEND="gcp"`}},
 		"bad numbers": {map[string]string{"BATON_BACKEND": "local", "BATON_STATE_DIR": "/x", "BATON_RANGE_SIZE_BYTES": "-1",
-			"BATON_BATCH_SIZE_BYTES": "1MB", "BATON_LEDGER_TTL_DAYS": "0", "BATON_S3_PATH_STYLE": "maybe"},
-			[]string{"BATON_RANGE_SIZE_BYTES", "BATON_BATCH_SIZE_BYTES", "BATON_LEDGER_TTL_DAYS", "BATON_S3_PATH_STYLE"}},
+			"BATON_BATCH_SIZE_BYTES": "1MB", "BATON_LEDGER_TTL_DAYS": "0", "BATON_S3_PATH_STYLE": "maybe", "BATON_TRACE_EXPORTER": "xray"},
+			[]string{"BATON_RANGE_SIZE_BYTES", "BATON_BATCH_SIZE_BYTES", "BATON_LEDGER_TTL_DAYS", "BATON_S3_PATH_STYLE", "BATON_TRACE_EXPORTER"}},
+		"file exporter without dir": {map[string]string{"BATON_BACKEND": "local", "BATON_STATE_DIR": "/x", "BATON_TRACE_EXPORTER": "file"}, []string{"BATON_TRACE_DIR"}},
 	} {
 		_, err := ConfigFromEnv(Splitter, env(tc.m))
 		if err == nil {
@@ -51,12 +52,14 @@ func TestConfigFromEnvReadsEveryVariable(t *testing.T) {
 	m := awsEnv()
 	m["BATON_S3_PATH_STYLE"], m["BATON_LEDGER_TTL_DAYS"], m["BATON_UPLOAD_QUERY"] = "true", "7", "SELECT 1"
 	m["BATON_RANGE_SIZE_BYTES"], m["BATON_BATCH_SIZE_BYTES"] = "1048576", "4096"
+	m["BATON_TRACE_EXPORTER"], m["BATON_TRACE_DIR"], m["OTEL_EXPORTER_OTLP_ENDPOINT"] = "file", "/traces", "http://127.0.0.1:4318"
 	c, err := ConfigFromEnv(Splitter, env(m))
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := Config{Backend: "aws", Table: "tbl", EventBus: "b", PayloadBucket: "p", S3PathStyle: true, LedgerTTL: 7 * 24 * time.Hour,
-		UploadQuery: "SELECT 1", RangeSizeBytes: 1 << 20, BatchSizeBytes: 4096}
+		UploadQuery: "SELECT 1", RangeSizeBytes: 1 << 20, BatchSizeBytes: 4096,
+		TraceExporter: "file", TraceDir: "/traces", OTLPEndpoint: "http://127.0.0.1:4318"}
 	if c != want {
 		t.Fatalf("config %+v, want %+v", c, want)
 	}
