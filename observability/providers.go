@@ -119,7 +119,8 @@ func (p *Providers) spanProcessor(ctx context.Context, o Options) (sdktrace.Span
 		if err != nil {
 			return nil, err
 		}
-		return sdktrace.NewBatchSpanProcessor(exp), nil
+		// Blocking: a full queue makes End wait rather than drop a span.
+		return sdktrace.NewBatchSpanProcessor(exp, sdktrace.WithBlocking()), nil
 	}
 	return nil, nil
 }
