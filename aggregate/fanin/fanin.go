@@ -8,13 +8,21 @@ package fanin
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"time"
+
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/codes"
+	"go.opentelemetry.io/otel/metric"
+	"go.opentelemetry.io/otel/propagation"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/batonrun/baton/events"
 	"github.com/batonrun/baton/internal/failure"
 	"github.com/batonrun/baton/internal/ids"
 	"github.com/batonrun/baton/internal/joblog"
 	"github.com/batonrun/baton/internal/ledger"
+	"github.com/batonrun/baton/internal/tracectx"
 )
 
 // Ledger is the part of the event log the aggregator uses.
@@ -28,6 +36,17 @@ type Ledger interface {
 type Options struct {
 	Now   func() time.Time // nil means time.Now
 	NewID func() string    // nil means ids.New
+
+	// Tracer starts the "baton.fanin" span; nil means otel.GetTracerProvider().
+	Tracer trace.TracerProvider
+	// Propagator reads FanInRequested.Trace and the RangeCompleted traces
+	// the span links to; nil means otel.GetTextMapPropagator().
+	Propagator propagation.TextMapPropagator
+	// Meter records the baton.* metrics; nil means otel.GetMeterProvider().
+	Meter metric.MeterProvider
+	// Logger gets a few lines per fan-in, logged with the span's context;
+	// nil means slog.Default().
+	Logger *slog.Logger
 }
 
 // Aggregator handles FanInRequested. It is safe for concurrent use.
@@ -35,6 +54,7 @@ type Aggregator struct {
 	ledger Ledger
 	bus    joblog.Publisher
 	opts   Options
+	tel    *tracectx.Telemetry
 }
 
 // New builds an Aggregator.
@@ -45,7 +65,9 @@ func New(l Ledger, bus joblog.Publisher, o Options) *Aggregator {
 	if o.NewID == nil {
 		o.NewID = ids.New
 	}
-	return &Aggregator{ledger: l, bus: bus, opts: o}
+	tel := tracectx.New("github.com/batonrun/baton/aggregate/fanin", tracectx.Providers{
+		Tracer: o.Tracer, Propagator: o.Propagator, Meter: o.Meter, Logger: o.Logger})
+	return &Aggregator{ledger: &conflictLedger{Ledger: l, tel: tel}, bus: tel.CountPublished(bus), opts: o, tel: tel}
 }
 
 // Handle merges the job named by a FanInRequested event. It returns nil when
@@ -53,36 +75,100 @@ func New(l Ledger, bus joblog.Publisher, o Options) *Aggregator {
 // is done yet (a later completion asks again), and when the merge failed
 // permanently (recorded as JobFailed). Malformed events wrap
 // events.ErrMalformed; other errors are transient.
+//
+// Each call is one "baton.fanin" span, ended before Handle returns: a child
+// of the span that published the event, with a link to the final span of
+// every range (RangeCompleted.Trace) once all ranges are done.
 func (a *Aggregator) Handle(ctx context.Context, env events.Envelope) error {
+	t0 := a.opts.Now()
 	var req events.FanInRequested
-	if err := events.Decode(env, &req); err != nil {
-		return err
+	err := events.Decode(env, &req)
+	ctx, span := a.tel.Tracer.Start(tracectx.Extract(ctx, a.tel.Propagator, req.Trace), tracectx.SpanFanIn,
+		trace.WithSpanKind(trace.SpanKindConsumer))
+	span.SetAttributes(tracectx.AttrJobID.String(req.JobID))
+	outcome := tracectx.OutcomeRefused
+	if err == nil {
+		outcome, err = a.handle(ctx, req)
 	}
-	if ended, err := joblog.Ended(ctx, a.ledger, req.JobID); err != nil || ended {
-		return err
+	a.tel.Metrics.Duration.Record(ctx, float64(a.opts.Now().Sub(t0).Microseconds())/1000)
+	if err != nil {
+		a.logger(req.JobID).ErrorContext(ctx, "fan-in failed", "outcome", outcome, "error", err)
+	}
+	tracectx.End(span, outcome, err)
+	return err
+}
+
+func (a *Aggregator) handle(ctx context.Context, req events.FanInRequested) (string, error) {
+	if ended, err := joblog.Ended(ctx, a.ledger, req.JobID); err != nil {
+		return tracectx.OutcomeFailed, err
+	} else if ended {
+		return tracectx.OutcomeDuplicate, nil
 	}
 	log, err := readLog(ctx, a.ledger, req.JobID)
 	if err != nil {
-		return err
+		return tracectx.OutcomeFailed, err
 	}
+	span := trace.SpanFromContext(ctx)
+	span.SetAttributes(tracectx.AttrRangeCount.Int(log.started.RangeCount))
 	if len(log.done) < log.started.RangeCount {
-		return nil
+		a.logger(req.JobID).WarnContext(ctx, "fan-in requested before every range was done; a later completion asks again",
+			"ranges", log.started.RangeCount, "ranges_done", len(log.done))
+		return tracectx.OutcomeRefused, nil
 	}
+	a.linkRanges(span, log)
 	succeeded, err := merge(log)
 	if err != nil {
 		if failure.Code(err) != "" {
-			return a.fail(ctx, req.JobID, err)
+			return tracectx.OutcomeFailed, a.fail(ctx, req.JobID, err)
 		}
-		return fmt.Errorf("job %s: fan-in: %w", req.JobID, err)
+		return tracectx.OutcomeFailed, fmt.Errorf("job %s: fan-in: %w", req.JobID, err)
 	}
 	return a.finish(ctx, succeeded)
 }
 
-func (a *Aggregator) finish(ctx context.Context, s events.JobSucceeded) error {
-	return joblog.Finish(ctx, a.ledger, a.bus, s.JobID, a.opts.Now(), a.opts.NewID(), s)
+// linkRanges links span to the final worker span of every range, in range
+// order; a RangeCompleted without a valid trace adds no link.
+func (a *Aggregator) linkRanges(span trace.Span, log jobLog) {
+	for i := range log.started.RangeCount {
+		rc := log.done[i]
+		if link, ok := tracectx.Link(a.tel.Propagator, rc.Trace); ok {
+			link.Attributes = []attribute.KeyValue{tracectx.AttrRangeIndex.Int(i), tracectx.AttrGeneration.Int(rc.Generations - 1)}
+			span.AddLink(link)
+		}
+	}
+}
+
+func (a *Aggregator) finish(ctx context.Context, s events.JobSucceeded) (string, error) {
+	landed, err := joblog.FinishOnce(ctx, a.ledger, a.bus, s.JobID, a.opts.Now(), a.opts.NewID(), s)
+	if err != nil {
+		return tracectx.OutcomeFailed, err
+	}
+	if !landed {
+		return tracectx.OutcomeDuplicate, nil
+	}
+	a.logger(s.JobID).InfoContext(ctx, "fan-in merged: job succeeded", "ranges", s.Stats.Ranges,
+		"invocations", s.Stats.Invocations, "hops", s.Stats.Hops, "bytes", s.Stats.Bytes, "records", s.Stats.Records)
+	return tracectx.OutcomeOK, nil
 }
 
 func (a *Aggregator) fail(ctx context.Context, jobID string, cause error) error {
+	span := trace.SpanFromContext(ctx)
+	span.RecordError(cause)
+	span.SetStatus(codes.Error, cause.Error())
+	a.logger(jobID).ErrorContext(ctx, "fan-in failed the job", "code", failure.Code(cause), "error", cause)
 	jf := events.JobFailed{SchemaVersion: events.SchemaVersion, JobID: jobID, Code: failure.Code(cause), Reason: cause.Error(), RangeIndex: -1}
 	return joblog.FailJob(ctx, a.ledger, a.bus, jobID, a.opts.Now(), a.opts.NewID(), nil, jf)
+}
+
+// logger is the job-level logger (range and generation -1).
+func (a *Aggregator) logger(jobID string) *slog.Logger { return a.tel.JobLogger(jobID, -1, -1) }
+
+// conflictLedger counts conditional appends that lost (baton.ledger.conflicts).
+type conflictLedger struct {
+	Ledger
+	tel *tracectx.Telemetry
+}
+
+func (l *conflictLedger) Append(ctx context.Context, jobID string, entries ...ledger.Entry) error {
+	return l.tel.CountConflict(ctx, l.Ledger.Append(ctx, jobID, entries...))
 }

@@ -43,16 +43,23 @@ func FailJob(ctx context.Context, l Appender, bus Publisher, jobID string, at ti
 // job had already ended: d is dropped and the result is nil. This is the
 // conditional transition that makes the end of a job happen exactly once.
 func Finish(ctx context.Context, l Appender, bus Publisher, jobID string, at time.Time, eventID string, d events.Detail) error {
+	_, err := FinishOnce(ctx, l, bus, jobID, at, eventID, d)
+	return err
+}
+
+// FinishOnce is Finish that also reports whether d landed as the terminal
+// entry (false: the job had already ended, or err is not nil).
+func FinishOnce(ctx context.Context, l Appender, bus Publisher, jobID string, at time.Time, eventID string, d events.Detail) (landed bool, err error) {
 	e, err := NewEntry(jobID, KeyTerminal, at, d)
 	if err != nil {
-		return err
+		return false, err
 	}
 	if err := l.Append(ctx, jobID, e); errors.Is(err, ledger.ErrConflict) {
-		return nil
+		return false, nil
 	} else if err != nil {
-		return fmt.Errorf("job %s: recording %s: %w", jobID, d.Type(), err)
+		return false, fmt.Errorf("job %s: recording %s: %w", jobID, d.Type(), err)
 	}
-	return Publish(ctx, bus, eventID, at, d)
+	return true, Publish(ctx, bus, eventID, at, d)
 }
 
 // Publish encodes d in an envelope with eventID and publishes it alone.

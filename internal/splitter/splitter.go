@@ -7,13 +7,19 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"time"
+
+	"go.opentelemetry.io/otel/metric"
+	"go.opentelemetry.io/otel/propagation"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/batonrun/baton/events"
 	"github.com/batonrun/baton/internal/failure"
 	"github.com/batonrun/baton/internal/ids"
 	"github.com/batonrun/baton/internal/joblog"
 	"github.com/batonrun/baton/internal/ledger"
+	"github.com/batonrun/baton/internal/tracectx"
 )
 
 // ObjectStore is what the splitter needs from the object store.
@@ -62,6 +68,17 @@ type Options struct {
 	// event, which carries no query. Empty means such events are refused
 	// with ErrNoUploadQuery.
 	UploadQuery string
+
+	// Tracer starts the "baton.split" span; nil means otel.GetTracerProvider().
+	Tracer trace.TracerProvider
+	// Propagator reads JobRequested.Trace and writes the Trace of every
+	// published event; nil means otel.GetTextMapPropagator().
+	Propagator propagation.TextMapPropagator
+	// Meter records the baton.* metrics; nil means otel.GetMeterProvider().
+	Meter metric.MeterProvider
+	// Logger gets a few lines per job, logged with the span's context;
+	// nil means slog.Default().
+	Logger *slog.Logger
 }
 
 // ErrNoUploadQuery reports an S3 upload event at a splitter configured
@@ -78,6 +95,7 @@ type Splitter struct {
 	ledger Ledger
 	bus    Publisher
 	opts   Options
+	tel    *tracectx.Telemetry
 }
 
 // New builds a Splitter.
@@ -88,7 +106,9 @@ func New(store ObjectStore, l Ledger, bus Publisher, o Options) *Splitter {
 	if o.NewID == nil {
 		o.NewID = ids.New
 	}
-	return &Splitter{store: store, ledger: l, bus: bus, opts: o}
+	tel := tracectx.New("github.com/batonrun/baton/internal/splitter", tracectx.Providers{
+		Tracer: o.Tracer, Propagator: o.Propagator, Meter: o.Meter, Logger: o.Logger})
+	return &Splitter{store: store, ledger: &conflictLedger{Ledger: l, tel: tel}, bus: tel.CountPublished(bus), opts: o, tel: tel}
 }
 
 // JobID is the job a request starts: its JobID, or one derived from the
@@ -108,28 +128,54 @@ func JobID(env events.Envelope, req events.JobRequested) string {
 // events.ErrMalformed, and an upload without UploadQuery one wrapping
 // ErrNoUploadQuery; other errors are transient. A redelivered event
 // republishes the plan's RangeAssigned events and changes nothing else.
+//
+// Each call is one "baton.split" span, ended before Handle returns: a
+// child of JobRequested.Trace when it holds a valid context, else the root
+// of a new trace (always for an S3 upload). Every event published carries
+// the span's context in its Trace field.
 func (s *Splitter) Handle(ctx context.Context, env events.Envelope) error {
+	t0 := s.opts.Now()
 	req, formatErr, err := s.request(env)
-	if errors.Is(err, errFolderMarker) {
-		return nil // S3 consoles upload "dir/" markers; they are not data
-	} else if err != nil {
-		return err
-	}
+	ctx, span := s.startSpan(ctx, env, req)
 	jobID := JobID(env, req)
+	span.SetAttributes(tracectx.AttrJobID.String(jobID))
+	outcome, err := s.handle(ctx, jobID, req, formatErr, err)
+	s.tel.Metrics.Duration.Record(ctx, float64(s.opts.Now().Sub(t0).Microseconds())/1000)
+	if err != nil {
+		s.tel.JobLogger(jobID, -1, -1).ErrorContext(ctx, "split failed", "outcome", outcome, "error", err)
+	}
+	tracectx.End(span, outcome, err)
+	return err
+}
+
+func (s *Splitter) handle(ctx context.Context, jobID string, req events.JobRequested, formatErr, err error) (outcome string, _ error) {
+	if errors.Is(err, errFolderMarker) {
+		return tracectx.OutcomeRefused, nil // S3 consoles upload "dir/" markers; they are not data
+	} else if err != nil {
+		return tracectx.OutcomeRefused, err
+	}
 	started, err := s.started(ctx, jobID)
 	if err == nil {
 		if err := sameRequest(started.Spec, req); err != nil {
-			return fmt.Errorf("job %s: %w", jobID, err)
+			return tracectx.OutcomeRefused, fmt.Errorf("job %s: %w", jobID, err)
 		}
-		return s.republish(ctx, started)
+		return s.outcome(tracectx.OutcomeDuplicate, s.republish(ctx, started))
 	}
 	if !errors.Is(err, ledger.ErrNotFound) {
-		return fmt.Errorf("job %s: reading log: %w", jobID, err)
+		return tracectx.OutcomeFailed, fmt.Errorf("job %s: reading log: %w", jobID, err)
 	}
 	if formatErr != nil {
-		return s.failJob(ctx, jobID, fmt.Errorf("%w: %w: object %s: %w", errBadRequest, failure.ErrBadRequest, req.Object.Key, formatErr))
+		return s.outcome(tracectx.OutcomeFailed, s.failJob(ctx, jobID, fmt.Errorf("%w: %w: object %s: %w", errBadRequest, failure.ErrBadRequest, req.Object.Key, formatErr)))
 	}
 	return s.start(ctx, jobID, req)
+}
+
+// outcome is want, or failed when err is not nil.
+func (s *Splitter) outcome(want string, err error) (string, error) {
+	if err != nil {
+		return tracectx.OutcomeFailed, err
+	}
+	return want, nil
 }
 
 func (s *Splitter) started(ctx context.Context, jobID string) (events.JobStarted, error) {

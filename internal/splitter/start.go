@@ -7,54 +7,63 @@ import (
 	"slices"
 	"strings"
 
+	"go.opentelemetry.io/otel/codes"
+	"go.opentelemetry.io/otel/trace"
+
 	"github.com/batonrun/baton/events"
 	"github.com/batonrun/baton/internal/failure"
 	"github.com/batonrun/baton/internal/joblog"
 	"github.com/batonrun/baton/internal/ledger"
 	"github.com/batonrun/baton/internal/objstore"
+	"github.com/batonrun/baton/internal/tracectx"
 )
 
-// start pins the object, validates the query, plans and fans out.
-func (s *Splitter) start(ctx context.Context, jobID string, req events.JobRequested) error {
+// start pins the object, validates the query, plans and fans out. It
+// returns the span outcome: ok, duplicate (an earlier delivery started the
+// job first) or failed.
+func (s *Splitter) start(ctx context.Context, jobID string, req events.JobRequested) (string, error) {
 	obj, err := s.store.Head(ctx, req.Object.Bucket, req.Object.Key, req.Object.VersionID)
 	if err != nil {
 		if failure.Code(err) != "" {
-			return s.failJob(ctx, jobID, fmt.Errorf("object %s: %w", req.Object.Key, err))
+			return s.outcome(tracectx.OutcomeFailed, s.failJob(ctx, jobID, fmt.Errorf("object %s: %w", req.Object.Key, err)))
 		}
-		return fmt.Errorf("job %s: head %s: %w", jobID, req.Object.Key, err)
+		return tracectx.OutcomeFailed, fmt.Errorf("job %s: head %s: %w", jobID, req.Object.Key, err)
 	}
 	if want := req.Object.ETag; want != "" && strings.Trim(want, `"`) != strings.Trim(obj.ETag, `"`) {
-		return s.failJob(ctx, jobID, &objstore.ChangedError{Bucket: obj.Bucket, Key: obj.Key, WasETag: want, NowETag: obj.ETag})
+		return s.outcome(tracectx.OutcomeFailed, s.failJob(ctx, jobID, &objstore.ChangedError{Bucket: obj.Bucket, Key: obj.Key, WasETag: want, NowETag: obj.ETag}))
 	}
 	spec, ranges, err := s.plan(ctx, obj, req)
 	if err != nil {
 		if failure.Code(err) != "" || errors.Is(err, errBadRequest) {
-			return s.failJob(ctx, jobID, err)
+			return s.outcome(tracectx.OutcomeFailed, s.failJob(ctx, jobID, err))
 		}
-		return fmt.Errorf("job %s: planning: %w", jobID, err)
+		return tracectx.OutcomeFailed, fmt.Errorf("job %s: planning: %w", jobID, err)
 	}
+	trace.SpanFromContext(ctx).SetAttributes(tracectx.AttrRangeCount.Int(len(ranges)))
 	js := events.JobStarted{SchemaVersion: events.SchemaVersion, JobID: jobID, Spec: spec, RangeCount: len(ranges)}
 	job, plans, err := s.startEntries(jobID, js, ranges)
 	if err != nil {
-		return err
+		return tracectx.OutcomeFailed, err
 	}
 	if err := s.appendPlan(ctx, jobID, plans); err != nil {
-		return err
+		return tracectx.OutcomeFailed, err
 	}
 	if err := s.ledger.Append(ctx, jobID, job); errors.Is(err, ledger.ErrConflict) {
 		// A duplicate delivery started the job first; make sure its events are out.
 		started, gerr := s.started(ctx, jobID)
 		if gerr != nil {
-			return fmt.Errorf("job %s: %w", jobID, gerr)
+			return tracectx.OutcomeFailed, fmt.Errorf("job %s: %w", jobID, gerr)
 		}
-		return s.republish(ctx, started)
+		return s.outcome(tracectx.OutcomeDuplicate, s.republish(ctx, started))
 	} else if err != nil {
-		return fmt.Errorf("job %s: appending plan: %w", jobID, err)
+		return tracectx.OutcomeFailed, fmt.Errorf("job %s: appending plan: %w", jobID, err)
 	}
+	s.tel.JobLogger(jobID, -1, -1).InfoContext(ctx, "job started", "ranges", len(ranges),
+		"object_size_bytes", spec.Object.SizeBytes, "range_size_bytes", spec.Limits.RangeSizeBytes)
 	if len(ranges) == 0 {
-		return s.finishEmpty(ctx, jobID)
+		return s.outcome(tracectx.OutcomeOK, s.finishEmpty(ctx, jobID))
 	}
-	return s.publishAssignments(ctx, jobID, spec, ranges)
+	return s.outcome(tracectx.OutcomeOK, s.publishAssignments(ctx, jobID, spec, ranges))
 }
 
 // startEntries returns the job's JobStarted entry and its RangePlanned
@@ -94,6 +103,7 @@ func (s *Splitter) appendPlan(ctx context.Context, jobID string, plans []ledger.
 // batches of at most events.MaxEntriesPerPut entries.
 func (s *Splitter) publishAssignments(ctx context.Context, jobID string, spec events.JobSpec, ranges []events.Range) error {
 	batch := make([]events.Envelope, 0, events.MaxEntriesPerPut)
+	tr := s.tel.Inject(ctx)
 	flush := func() error {
 		if len(batch) == 0 {
 			return nil
@@ -103,7 +113,7 @@ func (s *Splitter) publishAssignments(ctx context.Context, jobID string, spec ev
 		return err
 	}
 	for _, r := range ranges {
-		env, err := events.Encode(s.opts.NewID(), s.opts.Now(), events.RangeAssigned{SchemaVersion: events.SchemaVersion, JobID: jobID, Range: r, Spec: spec})
+		env, err := events.Encode(s.opts.NewID(), s.opts.Now(), events.RangeAssigned{SchemaVersion: events.SchemaVersion, JobID: jobID, Range: r, Spec: spec, Trace: tr})
 		if err != nil {
 			return err
 		}
@@ -126,6 +136,8 @@ func (s *Splitter) republish(ctx context.Context, js events.JobStarted) error {
 	if ended, err := joblog.Ended(ctx, s.ledger, js.JobID); err != nil || ended {
 		return err
 	}
+	trace.SpanFromContext(ctx).SetAttributes(tracectx.AttrRangeCount.Int(js.RangeCount))
+	s.tel.JobLogger(js.JobID, -1, -1).InfoContext(ctx, "job request redelivered: publishing its ranges again", "ranges", js.RangeCount)
 	if js.RangeCount == 0 {
 		return s.finishEmpty(ctx, js.JobID)
 	}
@@ -151,11 +163,15 @@ func (s *Splitter) failJob(ctx context.Context, jobID string, cause error) error
 		code = events.CodeBadQuery
 	}
 	jf := events.JobFailed{SchemaVersion: events.SchemaVersion, JobID: jobID, Code: code, Reason: cause.Error(), RangeIndex: -1}
+	span := trace.SpanFromContext(ctx)
+	span.RecordError(cause)
+	span.SetStatus(codes.Error, cause.Error())
+	s.tel.JobLogger(jobID, -1, -1).WarnContext(ctx, "job failed before it started", "code", code, "error", cause)
 	return joblog.FailJob(ctx, s.ledger, s.bus, jobID, s.opts.Now(), s.opts.NewID(), nil, jf)
 }
 
 // finishEmpty hands a job with no ranges straight to the fan-in, which
 // produces the empty result (e.g. count(*) = 0).
 func (s *Splitter) finishEmpty(ctx context.Context, jobID string) error {
-	return joblog.Publish(ctx, s.bus, s.opts.NewID(), s.opts.Now(), events.FanInRequested{SchemaVersion: events.SchemaVersion, JobID: jobID})
+	return joblog.Publish(ctx, s.bus, s.opts.NewID(), s.opts.Now(), events.FanInRequested{SchemaVersion: events.SchemaVersion, JobID: jobID, Trace: s.tel.Inject(ctx)})
 }

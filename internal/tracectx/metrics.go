@@ -15,8 +15,10 @@ const (
 	MetricCacheHits   = "baton.cache.hits"
 	MetricCacheMisses = "baton.cache.misses"
 	MetricPublished   = "baton.events.published"
-	MetricRetried     = "baton.events.retried"
-	MetricConflicts   = "baton.ledger.conflicts"
+	// MetricRetried is recorded by bus adapters (entries PutEvents failed
+	// and that were sent again); the handlers do not retry.
+	MetricRetried   = "baton.events.retried"
+	MetricConflicts = "baton.ledger.conflicts"
 )
 
 // Metrics are the instruments the handlers record. They carry no
@@ -29,7 +31,6 @@ type Metrics struct {
 	CacheHits   metric.Int64Counter     // range reads served by the warm cache
 	CacheMisses metric.Int64Counter     // range reads a warm cache could not serve
 	Published   metric.Int64Counter     // events handed to the bus
-	Retried     metric.Int64Counter     // publishes repeated (by bus adapters)
 	Conflicts   metric.Int64Counter     // conditional ledger writes that lost
 }
 
@@ -60,7 +61,6 @@ func newMetrics(m metric.Meter) Metrics {
 		CacheHits:   counter(MetricCacheHits, "{read}", "Range reads served by the warm cache."),
 		CacheMisses: counter(MetricCacheMisses, "{read}", "Range reads the warm cache could not serve."),
 		Published:   counter(MetricPublished, "{event}", "Events handed to the bus."),
-		Retried:     counter(MetricRetried, "{event}", "Event publishes repeated."),
 		Conflicts:   counter(MetricConflicts, "{write}", "Conditional ledger writes that lost to an earlier write."),
 	}
 }

@@ -2,6 +2,7 @@ package tracectx
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 
 	"go.opentelemetry.io/otel"
@@ -12,6 +13,7 @@ import (
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/batonrun/baton/events"
+	"github.com/batonrun/baton/internal/ledger"
 )
 
 // Span names, one span per handler invocation.
@@ -110,4 +112,37 @@ func End(span trace.Span, outcome string, err error) {
 		span.SetStatus(codes.Error, err.Error())
 	}
 	span.End()
+}
+
+// Publisher is the bus port the handlers share (joblog.Publisher's shape).
+type Publisher interface {
+	Publish(ctx context.Context, envs ...events.Envelope) error
+}
+
+// CountPublished wraps next so that every event it accepts counts in
+// baton.events.published.
+func (t *Telemetry) CountPublished(next Publisher) Publisher {
+	return &countedBus{next: next, published: t.Metrics.Published}
+}
+
+type countedBus struct {
+	next      Publisher
+	published metric.Int64Counter
+}
+
+func (b *countedBus) Publish(ctx context.Context, envs ...events.Envelope) error {
+	if err := b.next.Publish(ctx, envs...); err != nil {
+		return err
+	}
+	b.published.Add(ctx, int64(len(envs)))
+	return nil
+}
+
+// CountConflict counts err in baton.ledger.conflicts when it is a lost
+// conditional write (ledger.ErrConflict), and returns it unchanged.
+func (t *Telemetry) CountConflict(ctx context.Context, err error) error {
+	if errors.Is(err, ledger.ErrConflict) {
+		t.Metrics.Conflicts.Add(ctx, 1)
+	}
+	return err
 }

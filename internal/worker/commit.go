@@ -6,6 +6,9 @@ import (
 	"fmt"
 	"time"
 
+	"go.opentelemetry.io/otel/codes"
+	"go.opentelemetry.io/otel/trace"
+
 	"github.com/batonrun/baton/events"
 	"github.com/batonrun/baton/internal/failure"
 	"github.com/batonrun/baton/internal/joblog"
@@ -58,6 +61,7 @@ func (w *Worker) commitEntries(ctx context.Context, inv invocation, ck events.Ch
 		done := events.RangeCompleted{
 			SchemaVersion: events.SchemaVersion, JobID: inv.jobID, RangeIndex: inv.rng.Index,
 			Generations: inv.gen + 1, FirstRecordBytes: ck.FirstRecordBytes, NextRecordBytes: ck.CursorBytes,
+			Trace: w.tel.Inject(ctx), // the fan-in links to this, the range's final span
 		}
 		d, err := joblog.NewEntry(inv.jobID, joblog.DoneKey(inv.rng.Index), at, done)
 		if err != nil {
@@ -81,5 +85,9 @@ func (w *Worker) fail(ctx context.Context, inv invocation, cause error) error {
 	at := w.opts.Now()
 	rf := events.RangeFailed{SchemaVersion: events.SchemaVersion, JobID: inv.jobID, RangeIndex: inv.rng.Index, Generation: inv.gen, Code: code, Reason: cause.Error()}
 	jf := events.JobFailed{SchemaVersion: events.SchemaVersion, JobID: inv.jobID, Code: code, Reason: cause.Error(), RangeIndex: inv.rng.Index}
+	span := trace.SpanFromContext(ctx)
+	span.RecordError(cause)
+	span.SetStatus(codes.Error, cause.Error())
+	w.logger(inv).ErrorContext(ctx, "range failed", "code", code, "error", cause)
 	return joblog.FailJob(ctx, w.ledger, w.bus, inv.jobID, at, w.opts.NewID(), &rf, jf)
 }

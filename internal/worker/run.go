@@ -9,35 +9,41 @@ import (
 	"github.com/batonrun/baton/internal/failure"
 	"github.com/batonrun/baton/internal/joblog"
 	"github.com/batonrun/baton/internal/ledger"
+	"github.com/batonrun/baton/internal/tracectx"
 )
 
 // run is one invocation: skip finished jobs and committed generations, scan,
-// commit, then publish what the commit owes.
-func (w *Worker) run(ctx context.Context, inv invocation) error {
-	if ended, err := joblog.Ended(ctx, w.ledger, inv.jobID); err != nil || ended {
-		return err // an ended job ignores late or duplicate events
+// commit, then publish what the commit owes. It returns the span outcome.
+func (w *Worker) run(ctx context.Context, inv invocation) (string, error) {
+	if ended, err := joblog.Ended(ctx, w.ledger, inv.jobID); err != nil {
+		return tracectx.OutcomeFailed, err
+	} else if ended {
+		return tracectx.OutcomeDuplicate, nil // an ended job ignores late or duplicate events
 	}
-	if err := w.verify(ctx, inv); err != nil {
-		return err
+	if err := w.verify(ctx, inv); errors.Is(err, ErrNotInPlan) {
+		return tracectx.OutcomeRefused, err
+	} else if err != nil {
+		return tracectx.OutcomeFailed, err
 	}
 	committed, err := w.checkpoint(ctx, inv.jobID, inv.rng.Index, inv.gen)
 	if err == nil {
-		return w.ensurePublished(ctx, inv, committed) // duplicate invocation
+		return outcome(tracectx.OutcomeDuplicate, w.ensurePublished(ctx, inv, committed)) // duplicate invocation
 	}
 	if !errors.Is(err, ledger.ErrNotFound) {
-		return fmt.Errorf("range %d gen %d: %w", inv.rng.Index, inv.gen, err)
+		return tracectx.OutcomeFailed, fmt.Errorf("range %d gen %d: %w", inv.rng.Index, inv.gen, err)
 	}
 	if inv.gen > inv.spec.Limits.MaxHops {
-		return w.fail(ctx, inv, fmt.Errorf("range %d: generation %d exceeds the hop cap of %d: %w",
+		return tracectx.OutcomeFailed, w.fail(ctx, inv, fmt.Errorf("range %d: generation %d exceeds the hop cap of %d: %w",
 			inv.rng.Index, inv.gen, inv.spec.Limits.MaxHops, failure.ErrHopCap))
 	}
-	ckpt, err := w.scan(ctx, inv)
+	ckpt, reads, err := w.scan(ctx, inv)
 	if err != nil {
 		if failure.Code(err) != "" {
-			return w.fail(ctx, inv, withSyncHint(inv, err))
+			return tracectx.OutcomeFailed, w.fail(ctx, inv, withSyncHint(inv, err))
 		}
-		return fmt.Errorf("range %d gen %d: %w", inv.rng.Index, inv.gen, err)
+		return tracectx.OutcomeFailed, fmt.Errorf("range %d gen %d: %w", inv.rng.Index, inv.gen, err)
 	}
+	w.recordScan(ctx, ckpt, reads)
 	// The tail (commit, then the event it owes) runs on a context that
 	// outlives the invocation's own by commitTimeout (DESIGN.md invariant
 	// 5), and its duration is what the deadline check keeps in reserve.
@@ -46,7 +52,10 @@ func (w *Worker) run(ctx context.Context, inv invocation) error {
 	t0 := w.opts.Now()
 	won, mine, err := w.commitCheckpoint(tail, inv, ckpt)
 	if err != nil {
-		return err
+		return tracectx.OutcomeFailed, err
+	}
+	if mine {
+		w.recordCommit(tail, inv, won)
 	}
 	if mine && !won.Done {
 		err = w.publishNext(tail, inv, won) // nobody else can have published it yet
@@ -54,7 +63,18 @@ func (w *Worker) run(ctx context.Context, inv invocation) error {
 		err = w.ensurePublished(tail, inv, won)
 	}
 	w.commit.observe(w.opts.Now().Sub(t0))
-	return err
+	if !mine {
+		return outcome(tracectx.OutcomeDuplicate, err)
+	}
+	return outcome(tracectx.OutcomeOK, err)
+}
+
+// outcome is want, or failed when err is not nil.
+func outcome(want string, err error) (string, error) {
+	if err != nil {
+		return tracectx.OutcomeFailed, err
+	}
+	return want, nil
 }
 
 // checkpoint reads the committed checkpoint of (job, range, gen).
@@ -92,9 +112,14 @@ func (w *Worker) ensurePublished(ctx context.Context, inv invocation, c events.C
 func (w *Worker) publishNext(ctx context.Context, inv invocation, c events.CheckpointCommitted) error {
 	next := events.RangeContinued{
 		SchemaVersion: events.SchemaVersion, JobID: inv.jobID, Range: inv.rng, Spec: inv.spec,
-		Generation: c.Generation + 1, CursorBytes: c.CursorBytes, Trace: inv.trace,
+		Generation: c.Generation + 1, CursorBytes: c.CursorBytes, Trace: w.tel.Inject(ctx),
 	}
-	return w.publish(ctx, next)
+	if err := w.publish(ctx, next); err != nil {
+		return err
+	}
+	w.tel.Metrics.Hops.Add(ctx, 1)
+	w.logger(inv).InfoContext(ctx, "range handed on", "cursor_bytes", c.CursorBytes, "next_generation", next.Generation)
+	return nil
 }
 
 // maybeFanIn publishes FanInRequested when every planned range is done.
@@ -114,7 +139,8 @@ func (w *Worker) maybeFanIn(ctx context.Context, inv invocation) error {
 	if done < started.RangeCount {
 		return nil
 	}
-	return w.publish(ctx, events.FanInRequested{SchemaVersion: events.SchemaVersion, JobID: inv.jobID, RangeCount: started.RangeCount, Trace: inv.trace})
+	w.logger(inv).InfoContext(ctx, "every range done: requesting the fan-in", "ranges", started.RangeCount)
+	return w.publish(ctx, events.FanInRequested{SchemaVersion: events.SchemaVersion, JobID: inv.jobID, RangeCount: started.RangeCount, Trace: w.tel.Inject(ctx)})
 }
 
 func (w *Worker) publish(ctx context.Context, d events.Detail) error {

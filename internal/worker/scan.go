@@ -22,7 +22,13 @@ var errStopHere = errors.New("stop before this record")
 
 // scan reads batches until the range is done or the deadline is near, and
 // returns the checkpoint to commit (without the job id fields filled by run).
-func (w *Worker) scan(ctx context.Context, inv invocation) (events.CheckpointCommitted, error) {
+func (w *Worker) scan(ctx context.Context, inv invocation) (events.CheckpointCommitted, *countingReader, error) {
+	reads := newCountingReader(w.store)
+	ck, err := w.scanFrom(ctx, inv, reads)
+	return ck, reads, err
+}
+
+func (w *Worker) scanFrom(ctx context.Context, inv invocation, store *countingReader) (events.CheckpointCommitted, error) {
 	started := w.opts.Now()
 	ck := events.CheckpointCommitted{
 		SchemaVersion: events.SchemaVersion, JobID: inv.jobID, RangeIndex: inv.rng.Index, Generation: inv.gen,
@@ -37,7 +43,7 @@ func (w *Worker) scan(ctx context.Context, inv invocation) (events.CheckpointCom
 		return ck, err
 	}
 	acc := c.Plan.NewAccumulator(c.QueryOptions())
-	src := &objstore.Pinned{Store: w.store, Object: inv.spec.Object}
+	src := &objstore.Pinned{Store: store, Object: inv.spec.Object}
 	r, err := record.NewReader(src, record.ReaderOptions{
 		Format: c.Format, ObjectSizeBytes: inv.spec.Object.SizeBytes,
 		Range:  record.Range{Offset: inv.rng.OffsetBytes, End: inv.rng.EndBytes()},

@@ -14,11 +14,17 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"time"
+
+	"go.opentelemetry.io/otel/metric"
+	"go.opentelemetry.io/otel/propagation"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/batonrun/baton/events"
 	"github.com/batonrun/baton/internal/ids"
 	"github.com/batonrun/baton/internal/ledger"
+	"github.com/batonrun/baton/internal/tracectx"
 )
 
 // ObjectReader reads pinned byte ranges (the object store port).
@@ -58,6 +64,19 @@ type Options struct {
 	CommitReserve time.Duration
 	// Progress, when set, is told about every batch.
 	Progress Progress
+
+	// Tracer starts the "baton.range" span of each invocation; nil means
+	// otel.GetTracerProvider().
+	Tracer trace.TracerProvider
+	// Propagator reads the event's Trace and writes the Trace of every
+	// event published and of RangeCompleted; nil means
+	// otel.GetTextMapPropagator().
+	Propagator propagation.TextMapPropagator
+	// Meter records the baton.* metrics; nil means otel.GetMeterProvider().
+	Meter metric.MeterProvider
+	// Logger gets a few lines per invocation, logged with the span's
+	// context; nil means slog.Default().
+	Logger *slog.Logger
 }
 
 // Validate rejects negative durations.
@@ -80,6 +99,7 @@ type Worker struct {
 	commit   *commitEstimate
 	compiled compiledCache
 	started  startedCache
+	tel      *tracectx.Telemetry
 }
 
 // New builds a Worker.
@@ -96,7 +116,10 @@ func New(store ObjectReader, l Ledger, bus Publisher, o Options) (*Worker, error
 	if o.CommitReserve == 0 {
 		o.CommitReserve = 10 * time.Millisecond
 	}
-	return &Worker{store: store, ledger: l, bus: bus, opts: o, commit: &commitEstimate{v: o.CommitReserve}}, nil
+	tel := tracectx.New("github.com/batonrun/baton/internal/worker", tracectx.Providers{
+		Tracer: o.Tracer, Propagator: o.Propagator, Meter: o.Meter, Logger: o.Logger})
+	return &Worker{store: store, ledger: &conflictLedger{Ledger: l, tel: tel}, bus: tel.CountPublished(bus),
+		opts: o, commit: &commitEstimate{v: o.CommitReserve}, tel: tel}, nil
 }
 
 // ErrUnknownDetailType reports an event this handler does not take.
@@ -107,12 +130,24 @@ var ErrUnknownDetailType = errors.New("unknown detail-type")
 // range failed permanently (the failure is then recorded in the ledger and
 // published). It returns an error only for transient trouble worth a retry,
 // and for malformed events (wrapping events.ErrMalformed).
+//
+// Each call is one "baton.range" span, ended before Handle returns, whose
+// parent is the span that published the event (the event's Trace). The
+// events it publishes, and the RangeCompleted it commits, carry its context.
 func (w *Worker) Handle(ctx context.Context, env events.Envelope) error {
+	t0 := w.opts.Now()
 	inv, err := decodeInvocation(env)
-	if err != nil {
-		return err
+	ctx, span := w.startSpan(ctx, inv, err == nil)
+	outcome := tracectx.OutcomeRefused
+	if err == nil {
+		outcome, err = w.run(ctx, inv)
 	}
-	return w.run(ctx, inv)
+	w.tel.Metrics.Duration.Record(ctx, float64(w.opts.Now().Sub(t0).Microseconds())/1000)
+	if err != nil {
+		w.logger(inv).ErrorContext(ctx, "range invocation failed", "outcome", outcome, "error", err)
+	}
+	tracectx.End(span, outcome, err)
+	return err
 }
 
 func decodeInvocation(env events.Envelope) (invocation, error) {

@@ -1,0 +1,35 @@
+package splitter
+
+import (
+	"context"
+
+	"go.opentelemetry.io/otel/trace"
+
+	"github.com/batonrun/baton/events"
+	"github.com/batonrun/baton/internal/ledger"
+	"github.com/batonrun/baton/internal/tracectx"
+)
+
+// startSpan starts the "baton.split" span: a new root for an S3 upload
+// (nobody traced the upload), else a child of the trace JobRequested
+// carries, or a new root when it carries none.
+func (s *Splitter) startSpan(ctx context.Context, env events.Envelope, req events.JobRequested) (context.Context, trace.Span) {
+	opts := []trace.SpanStartOption{trace.WithSpanKind(trace.SpanKindConsumer)}
+	parent := tracectx.Extract(ctx, s.tel.Propagator, req.Trace)
+	if env.Source == events.SourceS3 || !trace.SpanContextFromContext(parent).IsValid() {
+		opts = append(opts, trace.WithNewRoot())
+	} else {
+		ctx = parent
+	}
+	return s.tel.Tracer.Start(ctx, tracectx.SpanSplit, opts...)
+}
+
+// conflictLedger counts conditional appends that lost (baton.ledger.conflicts).
+type conflictLedger struct {
+	Ledger
+	tel *tracectx.Telemetry
+}
+
+func (l *conflictLedger) Append(ctx context.Context, jobID string, entries ...ledger.Entry) error {
+	return l.tel.CountConflict(ctx, l.Ledger.Append(ctx, jobID, entries...))
+}
