@@ -144,7 +144,9 @@ func (p *Providers) Logger(w io.Writer) *slog.Logger { return NewLogger(w, p.lev
 // batch processor) and, when metrics are exported, collects the deltas since
 // the previous ForceFlush and writes them as one EMF line. It blocks until
 // done or ctx ends and returns the joined export errors. Call it at the end
-// of every invocation, before the handler returns; never call Shutdown.
+// of every invocation, before the handler returns, with a context that
+// leaves room before the deadline (an unreachable OTLP collector is retried
+// for up to 5 s per batch); never call Shutdown.
 func (p *Providers) ForceFlush(ctx context.Context) error {
 	var errs []error
 	if p.sdkTP != nil {

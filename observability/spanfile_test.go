@@ -3,7 +3,10 @@ package observability
 import (
 	"context"
 	"errors"
+	"io/fs"
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"go.opentelemetry.io/otel/attribute"
@@ -74,5 +77,76 @@ func TestFileExporterRoundTrip(t *testing.T) {
 	}
 	if !r.Start.Before(r.End) || c.Start.Before(r.Start) || c.End.After(r.End) {
 		t.Errorf("times root %v..%v child %v..%v", r.Start, r.End, c.Start, c.End)
+	}
+}
+
+// TestSpanFileAppendsAcrossProviders checks that two providers (as two
+// processes would) append concurrently to one file without tearing lines.
+func TestSpanFileAppendsAcrossProviders(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "shared.jsonl")
+	want := map[string]bool{}
+	var ps []*Providers
+	for range 2 {
+		p, err := New(ctx, Options{Exporter: ExporterFile, FilePath: path, Getenv: fixedEnv(nil)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ps = append(ps, p)
+	}
+	done := make(chan []string)
+	for _, p := range ps {
+		go func() {
+			var ids []string
+			for range 200 {
+				_, s := p.TracerProvider().Tracer("t").Start(ctx, "s", trace.WithAttributes(attribute.String("pad", strings.Repeat("p", 300))))
+				s.End()
+				ids = append(ids, s.SpanContext().SpanID().String())
+			}
+			done <- ids
+		}()
+	}
+	for range ps {
+		for _, id := range <-done {
+			want[id] = true
+		}
+	}
+	for _, p := range ps {
+		if err := p.Close(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	recs, err := ReadSpanFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recs) != len(want) {
+		t.Fatalf("read %d spans, want %d", len(recs), len(want))
+	}
+	for _, r := range recs {
+		if !want[r.SpanID] {
+			t.Errorf("unexpected span %s", r.SpanID)
+		}
+	}
+}
+
+func TestReadSpanFileErrors(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := ReadSpanFile(filepath.Join(dir, "missing.jsonl")); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("missing file: %v", err)
+	}
+	bad := filepath.Join(dir, "bad.jsonl")
+	good := `{"Name":"a","SpanContext":{"TraceID":"01","SpanID":"02"}}`
+	if err := os.WriteFile(bad, []byte(good+"\n\n"+good+"\n{\"Name\":\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ReadSpanFile(bad); err == nil || !strings.Contains(err.Error(), "line 4") {
+		t.Errorf("malformed line: %v, want it to name line 4", err)
+	}
+	if err := os.WriteFile(bad, []byte(`{"Name":"noids"}`+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ReadSpanFile(bad); err == nil || !strings.Contains(err.Error(), "line 1") {
+		t.Errorf("span without ids: %v", err)
 	}
 }
