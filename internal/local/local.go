@@ -99,6 +99,9 @@ type Outcome struct {
 	Runtime   localrt.Stats
 	// Published and Delivered count bus events and deliveries.
 	Published, Delivered int64
+	// TracePath is the job's span file (read by `baton trace`), LogPath its
+	// JSON log file (one Lambda-format line per log record).
+	TracePath, LogPath string
 }
 
 // DefaultStateDir is the user cache directory's "baton" folder.

@@ -49,13 +49,17 @@ func Run(ctx context.Context, cfg Config) (Outcome, error) {
 		return Outcome{}, fmt.Errorf("opening ledger: %w", err)
 	}
 	defer led.Close()
-	e := &env{cfg: cfg, ledger: led, store: store}
-	if err := e.build(); err != nil {
-		return Outcome{}, err
-	}
 	jobID := cfg.JobID
 	if jobID == "" {
 		jobID = ids.New()
+	}
+	tel, err := newTelemetry(ctx, stateDirOf(cfg), jobID)
+	if err != nil {
+		return Outcome{}, err
+	}
+	e := &env{cfg: cfg, ledger: led, store: store, tel: tel}
+	if err := e.build(); err != nil {
+		return Outcome{}, errors.Join(err, tel.close(ctx))
 	}
 	req := events.JobRequested{SchemaVersion: events.SchemaVersion, JobID: jobID, Object: obj,
 		Query: cfg.Query, Format: cfg.Format, Limits: cfg.Limits}
@@ -64,7 +68,8 @@ func Run(ctx context.Context, cfg Config) (Outcome, error) {
 	out.Wall = time.Since(start)
 	out.Runtime = e.rt.Stats()
 	out.Published, out.Delivered = e.bus.Counts()
-	return out, err
+	out.TracePath, out.LogPath = TracePath(stateDirOf(cfg), jobID), LogPath(stateDirOf(cfg), jobID)
+	return out, errors.Join(err, tel.close(ctx)) // runJob returned with the runtime idle
 }
 
 // objectOf returns the object to read and the store to read it from:
@@ -94,6 +99,7 @@ type env struct {
 	cfg         Config
 	ledger      *sqlite.Ledger
 	store       ObjectStore
+	tel         *telemetry
 	rt          *localrt.Runtime
 	bus         *localbus.Bus
 	ended       chan struct{}      // a terminal event was published
@@ -115,11 +121,15 @@ func (e *env) build() error {
 	}
 	rt, err := localrt.New(ro,
 		localrt.Function{Name: FnSplitter, New: func() (lambda.Handler, error) {
-			return lambda.NewHandler(splitter.New(e.store, e.ledger, e.bus, splitter.Options{}).Handle), nil
+			o := splitter.Options{Tracer: e.tel.prov.TracerProvider(), Propagator: e.tel.prov.Propagator(),
+				Meter: e.tel.prov.MeterProvider(), Logger: e.tel.logger}
+			return e.tel.flushing(lambda.NewHandler(splitter.New(e.store, e.ledger, e.bus, o).Handle)), nil
 		}, Timeout: localrt.DefaultTimeout},
 		localrt.Function{Name: FnWorker, New: e.newWorker},
 		localrt.Function{Name: FnAggregator, New: func() (lambda.Handler, error) {
-			return lambda.NewHandler(fanin.New(e.ledger, e.bus, fanin.Options{}).Handle), nil
+			o := fanin.Options{Tracer: e.tel.prov.TracerProvider(), Propagator: e.tel.prov.Propagator(),
+				Meter: e.tel.prov.MeterProvider(), Logger: e.tel.logger}
+			return e.tel.flushing(lambda.NewHandler(fanin.New(e.ledger, e.bus, o).Handle)), nil
 		}, Timeout: localrt.DefaultTimeout},
 	)
 	if err != nil {
@@ -152,11 +162,12 @@ func (e *env) newWorker() (lambda.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	w, err := worker.New(c, e.ledger, e.bus, worker.Options{Progress: e})
+	w, err := worker.New(c, e.ledger, e.bus, worker.Options{Progress: e, Tracer: e.tel.prov.TracerProvider(),
+		Propagator: e.tel.prov.Propagator(), Meter: e.tel.prov.MeterProvider(), Logger: e.tel.logger})
 	if err != nil {
 		return nil, err
 	}
-	return lambda.NewHandler(w.Handle), nil
+	return e.tel.flushing(lambda.NewHandler(w.Handle)), nil
 }
 
 // BatchDone implements worker.Progress.
