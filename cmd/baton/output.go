@@ -102,4 +102,7 @@ func printSummary(w io.Writer, out local.Outcome) {
 	fmt.Fprintf(w, "job %s: %s records, %s, %d ranges, %d invocations, %d hops, %s, %s/s\n",
 		out.JobID, humanize.Comma(s.Records), humanize.IBytes(uint64(s.Bytes)), s.Ranges, s.Invocations, s.Hops,
 		out.Wall.Round(time.Millisecond), humanize.Bytes(uint64(float64(s.Bytes)/secs)))
+	if out.TracePath != "" {
+		fmt.Fprintf(w, "timeline: baton trace %s (spans in %s, logs in %s)\n", out.JobID, out.TracePath, out.LogPath)
+	}
 }
