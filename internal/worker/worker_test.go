@@ -4,10 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"go.opentelemetry.io/otel/metric"
+	"go.opentelemetry.io/otel/propagation"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/batonrun/baton/aggregate/fanin"
 	"github.com/batonrun/baton/events"
@@ -117,6 +122,43 @@ type harness struct {
 	timeout  time.Duration
 	deliver  func(events.Envelope) int // copies to deliver; nil means 1
 	deadline []time.Time
+	// tel, when set, is passed to the three handlers' options; after, when
+	// set, runs after each handler call returns.
+	tel   *telemetry
+	after func(events.Envelope)
+	// cache, when set, wraps the store for the worker (the warm cache).
+	cache worker.ObjectReader
+}
+
+// telemetry is the OpenTelemetry and slog ports of the three handlers.
+type telemetry struct {
+	tp     trace.TracerProvider
+	prop   propagation.TextMapPropagator
+	mp     metric.MeterProvider
+	logger *slog.Logger
+}
+
+// handlers builds the splitter, worker and aggregator with h's clock,
+// progress hook and telemetry.
+func (h *harness) handlers() (*splitter.Splitter, *worker.Worker, *fanin.Aggregator) {
+	h.t.Helper()
+	so := splitter.Options{Now: h.clock.Now}
+	wo := worker.Options{Now: h.clock.Now, Progress: h.slow}
+	fo := fanin.Options{Now: h.clock.Now}
+	if tel := h.tel; tel != nil {
+		so.Tracer, so.Propagator, so.Meter, so.Logger = tel.tp, tel.prop, tel.mp, tel.logger
+		wo.Tracer, wo.Propagator, wo.Meter, wo.Logger = tel.tp, tel.prop, tel.mp, tel.logger
+		fo.Tracer, fo.Propagator, fo.Meter, fo.Logger = tel.tp, tel.prop, tel.mp, tel.logger
+	}
+	var store worker.ObjectReader = h.store
+	if h.cache != nil {
+		store = h.cache
+	}
+	w, err := worker.New(store, h.ledger, h.bus, wo)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return splitter.New(h.store, h.ledger, h.bus, so), w, fanin.New(h.ledger, h.bus, fo)
 }
 
 func newHarness(t *testing.T, data string, perBatch time.Duration, batchBytes int64) *harness {
@@ -144,12 +186,7 @@ func (h *harness) run(req events.JobRequested) events.JobSucceeded {
 func (h *harness) end(req events.JobRequested) ledger.Entry {
 	h.t.Helper()
 	ctx := context.Background()
-	sp := splitter.New(h.store, h.ledger, h.bus, splitter.Options{Now: h.clock.Now})
-	w, err := worker.New(h.store, h.ledger, h.bus, worker.Options{Now: h.clock.Now, Progress: h.slow})
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	agg := fanin.New(h.ledger, h.bus, fanin.Options{Now: h.clock.Now})
+	sp, w, agg := h.handlers()
 	env, err := events.Encode("req-1", h.clock.Now(), req)
 	if err != nil {
 		h.t.Fatal(err)
@@ -184,6 +221,9 @@ func (h *harness) end(req events.JobRequested) ledger.Entry {
 			cancel()
 			if err != nil {
 				h.t.Fatalf("%s: %v", env.DetailType, err)
+			}
+			if h.after != nil {
+				h.after(env)
 			}
 		}
 	}
