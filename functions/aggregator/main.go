@@ -13,5 +13,5 @@ import (
 func main() { wiring.Main(wiring.Aggregator, build) }
 
 func build(d wiring.Deps) (lambda.Handler, error) {
-	return d.Handler(fanin.New(d.Ledger, d.Bus, fanin.Options{}).Handle), nil
+	return d.Handler(fanin.New(d.Ledger, d.Bus, d.FaninOptions()).Handle), nil
 }

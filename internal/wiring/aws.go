@@ -13,16 +13,18 @@ import (
 	"github.com/batonrun/baton/internal/bus/eventbridge"
 	"github.com/batonrun/baton/internal/ledger/dynamo"
 	"github.com/batonrun/baton/internal/objstore/s3store"
+	"github.com/batonrun/baton/observability"
 )
 
 // awsDeps builds the aws backend from the SDK's default configuration
 // chain: S3 (one store serves objects and claim-check blobs in the payload
 // bucket), EventBridge on the custom bus, and the DynamoDB ledger.
-func awsDeps(ctx context.Context, c Config) (Deps, error) {
+func awsDeps(ctx context.Context, c Config, obs *observability.Providers) (Deps, error) {
 	cfg, err := config.LoadDefaultConfig(ctx)
 	if err != nil {
 		return Deps{}, fmt.Errorf("loading AWS configuration: %w", err)
 	}
+	observability.InstrumentAWS(&cfg, obs.TracerProvider(), obs.Propagator()) // SDK calls as child spans
 	return awsDepsFrom(cfg, c)
 }
 

@@ -14,6 +14,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"log/slog"
 	"os"
 	"time"
 
@@ -22,8 +24,7 @@ import (
 	"github.com/batonrun/baton/events"
 	"github.com/batonrun/baton/internal/claimcheck"
 	"github.com/batonrun/baton/internal/ledger"
-	"github.com/batonrun/baton/internal/splitter"
-	"github.com/batonrun/baton/internal/worker"
+	"github.com/batonrun/baton/observability"
 )
 
 // ErrNoBus reports a publish in a backend without a bus.
@@ -58,14 +59,15 @@ type Deps struct {
 	// Blobs resolves claim-checked events (events too large for the bus);
 	// nil in a backend without a payload store.
 	Blobs claimcheck.Blobs
+	// Obs holds the tracer and meter providers; Logger writes Lambda-format
+	// JSON logs. Handler flushes Obs at the end of every invocation.
+	Obs    *observability.Providers
+	Logger *slog.Logger
 }
 
-// SplitterOptions are the splitter's options from Config.
-func (d Deps) SplitterOptions() splitter.Options {
-	return splitter.Options{
-		UploadQuery: d.Config.UploadQuery,
-		Defaults:    events.Limits{RangeSizeBytes: d.Config.RangeSizeBytes, BatchSizeBytes: d.Config.BatchSizeBytes},
-	}
+// eventsLimits are the stack's default limits from Config.
+func eventsLimits(c Config) events.Limits {
+	return events.Limits{RangeSizeBytes: c.RangeSizeBytes, BatchSizeBytes: c.BatchSizeBytes}
 }
 
 // AWSCommitReserve is the worker's first estimate of its invocation's tail
@@ -73,14 +75,6 @@ func (d Deps) SplitterOptions() splitter.Options {
 // continuation's PutEvents, with room for a cold connection); it then
 // follows what it observes. Locally the worker's own default applies.
 const AWSCommitReserve = 250 * time.Millisecond
-
-// WorkerOptions are the worker's options for the backend.
-func (d Deps) WorkerOptions() worker.Options {
-	if d.Config.Backend == "aws" {
-		return worker.Options{CommitReserve: AWSCommitReserve}
-	}
-	return worker.Options{}
-}
 
 // readAheadDiscarder is a store that prefetches (s3store.Store).
 type readAheadDiscarder interface{ DiscardReadAhead() }
@@ -95,6 +89,7 @@ func (d Deps) Handler(h func(context.Context, events.Envelope) error) lambda.Han
 		if ra, ok := d.Store.(readAheadDiscarder); ok {
 			defer ra.DiscardReadAhead()
 		}
+		defer d.flush(ctx)
 		if events.IsClaimCheck(env.Detail) {
 			if d.Blobs == nil {
 				return fmt.Errorf("%s %s: claim-checked event but no payload store configured", env.DetailType, env.ID)
@@ -117,15 +112,25 @@ func (NoBus) Publish(context.Context, ...events.Envelope) error { return ErrNoBu
 // FromEnv builds function's Deps from the environment getenv reads.
 // Errors: every configuration problem (ConfigFromEnv), or an adapter that
 // could not be built.
-func FromEnv(ctx context.Context, function string, getenv func(string) string) (Deps, error) {
+// Telemetry goes to stdout (logs and EMF metrics) and to the configured
+// span exporter.
+func FromEnv(ctx context.Context, function string, getenv func(string) string, stdout io.Writer) (Deps, error) {
 	c, err := ConfigFromEnv(function, getenv)
 	if err != nil {
 		return Deps{}, err
 	}
-	if c.Backend == "local" {
-		return localDeps(c)
+	obs, logger, err := telemetry(ctx, function, c, getenv, stdout)
+	if err != nil {
+		return Deps{}, err
 	}
-	return awsDeps(ctx, c)
+	var d Deps
+	if c.Backend == "local" {
+		d, err = localDeps(c)
+	} else {
+		d, err = awsDeps(ctx, c, obs)
+	}
+	d.Obs, d.Logger = obs, logger
+	return d, err
 }
 
 // Main is the whole body of a function's main: it builds the handler from
@@ -133,7 +138,7 @@ func FromEnv(ctx context.Context, function string, getenv func(string) string) (
 // could not and exits with status 1. function is Splitter, Worker or
 // Aggregator.
 func Main(function string, build func(Deps) (lambda.Handler, error)) {
-	h, err := buildFromEnv(context.Background(), function, os.Getenv, build)
+	h, err := buildFromEnv(context.Background(), function, os.Getenv, os.Stdout, build)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "%s: %v\n", function, err)
 		os.Exit(1)
@@ -142,8 +147,8 @@ func Main(function string, build func(Deps) (lambda.Handler, error)) {
 }
 
 // buildFromEnv builds Deps from getenv, then the handler from Deps.
-func buildFromEnv(ctx context.Context, function string, getenv func(string) string, build func(Deps) (lambda.Handler, error)) (lambda.Handler, error) {
-	d, err := FromEnv(ctx, function, getenv)
+func buildFromEnv(ctx context.Context, function string, getenv func(string) string, stdout io.Writer, build func(Deps) (lambda.Handler, error)) (lambda.Handler, error) {
+	d, err := FromEnv(ctx, function, getenv, stdout)
 	if err != nil {
 		return nil, err
 	}

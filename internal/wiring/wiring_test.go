@@ -3,6 +3,7 @@ package wiring
 import (
 	"context"
 	"errors"
+	"io"
 	"strings"
 	"testing"
 	"time"
@@ -83,7 +84,7 @@ func TestEnvVarsPerFunction(t *testing.T) {
 }
 
 func TestAWSBackendBuildsWithoutNetwork(t *testing.T) {
-	d, err := FromEnv(context.Background(), Worker, env(awsEnv()))
+	d, err := FromEnv(context.Background(), Worker, env(awsEnv()), io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,7 +95,7 @@ func TestAWSBackendBuildsWithoutNetwork(t *testing.T) {
 
 func TestLocalBackendBuildsWorkingPorts(t *testing.T) {
 	var got Deps
-	_, err := buildFromEnv(context.Background(), Worker, env(map[string]string{"BATON_BACKEND": "local", "BATON_STATE_DIR": t.TempDir()}),
+	_, err := buildFromEnv(context.Background(), Worker, env(map[string]string{"BATON_BACKEND": "local", "BATON_STATE_DIR": t.TempDir()}), io.Discard,
 		func(d Deps) (lambda.Handler, error) { got = d; return nil, nil })
 	if err != nil {
 		t.Fatal(err)

@@ -1,0 +1,59 @@
+package wiring
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/batonrun/baton/events"
+	"github.com/batonrun/baton/observability"
+)
+
+// Each invocation ends with a flush: the span it made is in the span file,
+// and the metric it recorded is an EMF line on stdout, by the time Invoke
+// returns (nothing waits for a Shutdown that Lambda never gives).
+func TestHandlerFlushesTelemetryPerInvocation(t *testing.T) {
+	dir := t.TempDir()
+	var stdout bytes.Buffer
+	d, err := FromEnv(context.Background(), Worker, env(map[string]string{
+		"BATON_BACKEND": "local", "BATON_STATE_DIR": dir,
+		"BATON_TRACE_EXPORTER": "file", "BATON_TRACE_DIR": filepath.Join(dir, "traces"),
+	}), &stdout)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := d.Handler(func(ctx context.Context, env events.Envelope) error {
+		ctx, span := d.Obs.TracerProvider().Tracer("test").Start(ctx, "probe")
+		defer span.End()
+		c, _ := d.Obs.MeterProvider().Meter("test").Int64Counter("baton.records")
+		c.Add(ctx, 42)
+		d.Logger.InfoContext(ctx, "probe ran", "job_id", "j1")
+		return nil
+	})
+	payload, _ := json.Marshal(events.Envelope{DetailType: "Probe", Detail: []byte(`{}`)})
+	for i := range 2 {
+		if _, err := h.Invoke(context.Background(), payload); err != nil {
+			t.Fatal(err)
+		}
+		files, _ := filepath.Glob(filepath.Join(dir, "traces", "worker-*.jsonl"))
+		if len(files) != 1 {
+			t.Fatalf("span files %v", files)
+		}
+		spans, err := observability.ReadSpanFile(files[0])
+		if err != nil || len(spans) != i+1 || spans[i].Name != "probe" {
+			t.Fatalf("after invocation %d: spans %+v, %v", i+1, spans, err)
+		}
+	}
+	out := stdout.String()
+	if strings.Count(out, `"CloudWatchMetrics"`) != 2 || !strings.Contains(out, `"baton.records":42`) {
+		t.Errorf("EMF lines on stdout:\n%s", out)
+	}
+	if !strings.Contains(out, `"message":"probe ran"`) || !strings.Contains(out, `"trace_id"`) {
+		t.Errorf("log lines on stdout:\n%s", out)
+	}
+	_ = os.RemoveAll(dir)
+}
