@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -29,7 +30,7 @@ func TestValidate(t *testing.T) {
 	}{
 		{"zero", Options{}, nil},
 		{"otlp default", Options{Exporter: ExporterOTLP}, nil},
-		{"file", Options{Exporter: ExporterFile, FilePath: "x.jsonl"}, nil},
+		{"file", Options{Exporter: ExporterFile, FilePath: filepath.Join(t.TempDir(), "x.jsonl")}, nil},
 		{"file without path", Options{Exporter: ExporterFile}, []string{"needs FilePath"}},
 		{"unknown and bad endpoint", Options{Exporter: "xray", OTLPEndpoint: "localhost:4318"}, []string{`unknown exporter "xray"`, `"localhost:4318"`}},
 		{"ftp endpoint", Options{OTLPEndpoint: "ftp://h"}, []string{"http:// or https://"}},
