@@ -15,11 +15,11 @@ import (
 // carries, or a new root when it carries none.
 func (s *Splitter) startSpan(ctx context.Context, env events.Envelope, req events.JobRequested) (context.Context, trace.Span) {
 	opts := []trace.SpanStartOption{trace.WithSpanKind(trace.SpanKindConsumer)}
-	parent := tracectx.Extract(ctx, s.tel.Propagator, req.Trace)
-	if env.Source == events.SourceS3 || !trace.SpanContextFromContext(parent).IsValid() {
-		opts = append(opts, trace.WithNewRoot())
+	remote := trace.SpanContextFromContext(tracectx.Extract(context.Background(), s.tel.Propagator, req.Trace))
+	if env.Source == events.SourceS3 || !remote.IsValid() {
+		opts = append(opts, trace.WithNewRoot()) // ignore any span ctx holds
 	} else {
-		ctx = parent
+		ctx = tracectx.Extract(ctx, s.tel.Propagator, req.Trace)
 	}
 	return s.tel.Tracer.Start(ctx, tracectx.SpanSplit, opts...)
 }

@@ -357,3 +357,60 @@ func TestTraceJoinsCallersTrace(t *testing.T) {
 	checkOneTrace(t, jt)
 	checkChain(t, jt)
 }
+
+// A warm container that reads the same ranges again (a second job over the
+// same object version) serves them from its cache: every worker span of
+// the second job says "hit", and the first job's say "miss".
+func TestCacheAttributeOnWarmContainer(t *testing.T) {
+	h := newHarness(t, secretLines(2000), 8*time.Second, 1024)
+	h.timeout = 15 * time.Second
+	c, err := cache.New(h.store, cache.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.cache = c
+	tr := newTraced()
+	h.tel = tr.telemetry()
+	cacheOf := func(jobID string) map[string]int {
+		h.run(request(jobID, 1024))
+		out := map[string]int{}
+		for _, s := range tr.rec.Ended() {
+			if s.Name() == tracectx.SpanRange && attr(s, tracectx.AttrJobID).AsString() == jobID {
+				out[attr(s, tracectx.AttrCache).AsString()]++
+			}
+		}
+		return out
+	}
+	cold, warm := cacheOf("cold"), cacheOf("warm")
+	if cold[tracectx.CacheMiss] == 0 || cold[tracectx.CacheHit] != 0 {
+		t.Errorf("first job's cache attributes %v, want only misses", cold)
+	}
+	if warm[tracectx.CacheHit] == 0 || warm[tracectx.CacheMiss] != 0 {
+		t.Errorf("second job's cache attributes %v, want only hits", warm)
+	}
+	if got := tr.sums(t)[tracectx.MetricCacheHits]; got == 0 {
+		t.Error("no cache hits counted")
+	}
+}
+
+// Without a cache, the worker spans say "none".
+func TestCacheAttributeWithoutCache(t *testing.T) {
+	h := newHarness(t, secretLines(500), 8*time.Second, 1024)
+	h.timeout = 15 * time.Second
+	tr := newTraced()
+	h.tel = tr.telemetry()
+	res := h.run(request("nocache", 1024))
+	n := 0
+	for _, s := range tr.rec.Ended() {
+		if s.Name() != tracectx.SpanRange {
+			continue
+		}
+		n++
+		if got := attr(s, tracectx.AttrCache).AsString(); got != tracectx.CacheNone {
+			t.Errorf("span cache %q, want none", got)
+		}
+	}
+	if n != res.Stats.Invocations {
+		t.Errorf("%d range spans, %d invocations", n, res.Stats.Invocations)
+	}
+}
