@@ -414,3 +414,39 @@ func TestCacheAttributeWithoutCache(t *testing.T) {
 		t.Errorf("%d range spans, %d invocations", n, res.Stats.Invocations)
 	}
 }
+
+// A range that fails permanently (hop cap) ends its span with outcome
+// "failed", status Error and the error recorded, and logs an error line
+// with the range's attributes.
+func TestFailedRangeSpan(t *testing.T) {
+	h := newHarness(t, secretLines(3000), 8*time.Second, 1024)
+	h.timeout = 15 * time.Second
+	tr := newTraced()
+	h.tel = tr.telemetry()
+	req := request("capped", 1024)
+	req.Limits.MaxHops = 2
+	jobFailed(t, h.end(req), events.CodeHopCap)
+	var failed []sdktrace.ReadOnlySpan
+	for _, s := range tr.rec.Ended() {
+		if attr(s, tracectx.AttrOutcome).AsString() == tracectx.OutcomeFailed {
+			failed = append(failed, s)
+		}
+	}
+	if len(failed) != 1 {
+		t.Fatalf("%d failed spans, want 1", len(failed))
+	}
+	s := failed[0]
+	if s.Name() != tracectx.SpanRange || attr(s, tracectx.AttrGeneration).AsInt64() != 3 || s.Status().Code != codes.Error ||
+		len(s.Events()) != 1 || s.Events()[0].Name != "exception" || !strings.Contains(s.Status().Description, "hop cap of 2") {
+		t.Fatalf("failed span %s gen %d status %v events %v", s.Name(), attr(s, tracectx.AttrGeneration).AsInt64(), s.Status(), s.Events())
+	}
+	found := false
+	for _, l := range tr.logs.lines(t) {
+		if l["msg"] == "range failed" && l["level"] == "ERROR" && l["code"] == events.CodeHopCap && l["generation"] == float64(3) {
+			found = true
+		}
+	}
+	if !found {
+		t.Error("no error log line for the failed range")
+	}
+}
