@@ -75,7 +75,8 @@ func TestEmulatedAWS(t *testing.T) {
 	req, err := json.Marshal(events.JobRequested{SchemaVersion: events.SchemaVersion,
 		Object: events.ObjectRef{Bucket: e.input, Key: requestKey}, Query: requestQuery,
 		Format: events.Format{Kind: "csv", Header: true},
-		Limits: events.Limits{RangeSizeBytes: e2eRangeSizeBytes, BatchSizeBytes: e2eBatchSizeBytes}})
+		Limits: events.Limits{RangeSizeBytes: e2eRangeSizeBytes, BatchSizeBytes: e2eBatchSizeBytes},
+		Trace:  &events.Trace{TraceParent: callerTraceParent}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -126,6 +127,11 @@ func TestEmulatedAWS(t *testing.T) {
 				t.Errorf("ledger has %d hops in %d checkpoints; the result's stats say %d and %d", h.hops, h.checkpoints, got.Stats.Hops, got.Stats.Invocations)
 			}
 			t.Logf("job %s: %d ranges, %d checkpoints, %d hops", got.JobID, h.ranges, h.checkpoints, h.hops)
+			wantTrace := "" // an upload starts a new trace
+			if key == requestKey {
+				wantTrace = callerTraceID
+			}
+			checkTrace(t, readSpans(t, e.traceDir), got.JobID, wantTrace, h.ranges)
 		})
 	}
 	e.mu.Lock()
@@ -183,6 +189,8 @@ type env struct {
 	input, payload, table, bus, prefix string
 	pools                              []*pool
 	rt                                 routing
+
+	traceDir    string // span files of the function processes
 
 	mu          sync.Mutex
 	invocations []string
@@ -253,8 +261,10 @@ func (e *env) start(ctx context.Context, t *testing.T) *dispatcher {
 		"RangeSizeBytes": strconv.Itoa(e2eRangeSizeBytes), "BatchSizeBytes": strconv.Itoa(e2eBatchSizeBytes),
 		"HasOtelCollector": "false",
 	}
+	e.traceDir = filepath.Join(dir, "traces")
 	emulated := []string{
 		"BATON_S3_PATH_STYLE=true",
+		"BATON_TRACE_EXPORTER=file", "BATON_TRACE_DIR=" + e.traceDir,
 		"AWS_REGION=" + awstest.Region, "AWS_ACCESS_KEY_ID=test", "AWS_SECRET_ACCESS_KEY=test",
 		"AWS_EC2_METADATA_DISABLED=true",
 		"AWS_ENDPOINT_URL_S3=" + e.motoURL, "AWS_ENDPOINT_URL_EVENTBRIDGE=" + e.motoURL,
