@@ -9,6 +9,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	awsevents "github.com/aws/aws-sdk-go-v2/service/eventbridge"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"go.opentelemetry.io/contrib/propagators/aws/xray"
+	"go.opentelemetry.io/otel/metric"
+	"go.opentelemetry.io/otel/propagation"
 
 	"github.com/batonrun/baton/internal/bus/eventbridge"
 	"github.com/batonrun/baton/internal/ledger/dynamo"
@@ -25,11 +28,11 @@ func awsDeps(ctx context.Context, c Config, obs *observability.Providers) (Deps,
 		return Deps{}, fmt.Errorf("loading AWS configuration: %w", err)
 	}
 	observability.InstrumentAWS(&cfg, obs.TracerProvider(), obs.Propagator()) // SDK calls as child spans
-	return awsDepsFrom(cfg, c)
+	return awsDepsFrom(cfg, c, obs)
 }
 
 // awsDepsFrom builds the aws backend from an SDK configuration.
-func awsDepsFrom(cfg aws.Config, c Config) (Deps, error) {
+func awsDepsFrom(cfg aws.Config, c Config, obs *observability.Providers) (Deps, error) {
 	s3c := s3.NewFromConfig(cfg, func(o *s3.Options) {
 		o.UsePathStyle = c.S3PathStyle
 		// Ranged GETs cannot be checked against a whole-object checksum.
@@ -39,8 +42,14 @@ func awsDepsFrom(cfg aws.Config, c Config) (Deps, error) {
 	if err != nil {
 		return Deps{}, fmt.Errorf("s3 store: %w", err)
 	}
+	retried, err := obs.MeterProvider().Meter("github.com/batonrun/baton/internal/wiring").Int64Counter("baton.events.retried",
+		metric.WithDescription("PutEvents entries sent again after EventBridge failed them"))
+	if err != nil {
+		return Deps{}, fmt.Errorf("metrics: %w", err)
+	}
 	bus, err := eventbridge.New(awsevents.NewFromConfig(cfg), eventbridge.Options{
-		BusName: c.EventBus, Blobs: store, PayloadBucket: c.PayloadBucket, TraceHeader: lambdaTraceHeader,
+		BusName: c.EventBus, Blobs: store, PayloadBucket: c.PayloadBucket, TraceHeader: traceHeader,
+		OnRetry: func(ctx context.Context, n int) { retried.Add(ctx, int64(n)) },
 	})
 	if err != nil {
 		return Deps{}, fmt.Errorf("eventbridge publisher: %w", err)
@@ -50,6 +59,18 @@ func awsDepsFrom(cfg aws.Config, c Config) (Deps, error) {
 		return Deps{}, fmt.Errorf("dynamodb ledger: %w", err)
 	}
 	return Deps{Config: c, Store: store, Ledger: l, Bus: bus, Blobs: store}, nil
+}
+
+// traceHeader is the X-Ray trace header PutEvents carries for X-Ray's own
+// view: the active span's, in X-Ray's format (Baton's trace ids are X-Ray
+// compatible), or else the Lambda invocation's.
+func traceHeader(ctx context.Context) string {
+	c := propagation.MapCarrier{}
+	xray.Propagator{}.Inject(ctx, c)
+	if h := c.Get(observability.XRayHeader); h != "" {
+		return h
+	}
+	return lambdaTraceHeader(ctx)
 }
 
 // lambdaTraceHeader returns the X-Ray trace header of the invocation in

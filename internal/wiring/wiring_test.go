@@ -8,7 +8,10 @@ import (
 	"testing"
 	"time"
 
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+
 	"github.com/aws/aws-lambda-go/lambda"
+	"go.opentelemetry.io/contrib/propagators/aws/xray"
 
 	"github.com/batonrun/baton/internal/ledger"
 )
@@ -121,5 +124,18 @@ func TestLambdaTraceHeader(t *testing.T) {
 	}
 	if got := lambdaTraceHeader(context.Background()); got != "" {
 		t.Errorf("header outside an invocation %q", got)
+	}
+}
+
+// PutEvents carries the active span's trace in X-Ray's header format.
+func TestTraceHeaderFromActiveSpan(t *testing.T) {
+	tp := sdktrace.NewTracerProvider(sdktrace.WithIDGenerator(xray.NewIDGenerator()))
+	ctx, span := tp.Tracer("t").Start(context.Background(), "s")
+	defer span.End()
+	sc := span.SpanContext()
+	tid := sc.TraceID().String()
+	want := "Root=1-" + tid[:8] + "-" + tid[8:] + ";Parent=" + sc.SpanID().String() + ";Sampled=1"
+	if got := traceHeader(ctx); got != want {
+		t.Errorf("header %q, want %q", got, want)
 	}
 }

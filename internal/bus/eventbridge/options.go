@@ -22,6 +22,9 @@ const (
 type Options struct {
 	// BusName is the event bus name or ARN; "" is the default bus.
 	BusName string
+	// OnRetry, when set, is told how many failed entries are about to be
+	// sent again (e.g. to count them as the baton.events.retried metric).
+	OnRetry func(ctx context.Context, entries int)
 	// Blobs and PayloadBucket take the detail of an entry over
 	// events.MaxEntryBytes (claim check). Set both or neither; Blobs must
 	// be scoped to PayloadBucket.

@@ -39,7 +39,8 @@ func TestPartialFailureRetriesOnlyFailedEntriesInOrder(t *testing.T) {
 	s := &sleeps{}
 	base := 10 * time.Millisecond
 	envs := numbered(5, func(int) string { return "A" })
-	p := newPublisher(t, c, eventbridge.Options{BaseDelay: base, Sleep: s.sleep})
+	var retried []int
+	p := newPublisher(t, c, eventbridge.Options{BaseDelay: base, Sleep: s.sleep, OnRetry: func(_ context.Context, n int) { retried = append(retried, n) }})
 	if err := p.Publish(context.Background(), envs...); err != nil {
 		t.Fatal(err)
 	}
@@ -50,6 +51,9 @@ func TestPartialFailureRetriesOnlyFailedEntriesInOrder(t *testing.T) {
 	}
 	if got := c.details(); fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Fatalf("calls %v, want %v", got, want)
+	}
+	if fmt.Sprint(retried) != "[2 1]" {
+		t.Errorf("OnRetry saw %v, want [2 1]", retried)
 	}
 	if len(s.d) != 2 || s.d[0] < base/2 || s.d[0] > base || s.d[1] < base || s.d[1] > 2*base {
 		t.Fatalf("backoff %v, want one in [%v,%v] then one in [%v,%v]", s.d, base/2, base, base, 2*base)

@@ -41,6 +41,9 @@ func (p *Publisher) send(ctx context.Context, batch []entry) error {
 			return fmt.Errorf("waiting to retry %d failed PutEvents entries: %w", len(retry), err)
 		}
 		pending = pick(pending, retry)
+		if p.opts.OnRetry != nil {
+			p.opts.OnRetry(ctx, len(pending))
+		}
 	}
 	if len(final) == 0 {
 		return nil
