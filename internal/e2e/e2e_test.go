@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -131,7 +132,10 @@ func TestEmulatedAWS(t *testing.T) {
 			if key == requestKey {
 				wantTrace = callerTraceID
 			}
-			checkTrace(t, readSpans(t, e.traceDir), got.JobID, wantTrace, h.ranges)
+			e.mu.Lock()
+			failed := maps.Clone(e.failedAttempts)
+			e.mu.Unlock()
+			checkTrace(t, readSpans(t, e.traceDir), got.JobID, wantTrace, h.ranges, failed)
 		})
 	}
 	e.mu.Lock()
@@ -190,15 +194,21 @@ type env struct {
 	pools                              []*pool
 	rt                                 routing
 
-	traceDir    string // span files of the function processes
+	traceDir string // span files of the function processes
 
-	mu          sync.Mutex
-	invocations []string
+	mu             sync.Mutex
+	invocations    []string
+	failedAttempts map[string]bool // attemptKey of worker attempts that failed or timed out
+}
+
+// attemptKey names a worker attempt of (job, range, generation).
+func attemptKey(jobID string, rangeIndex, gen int) string {
+	return fmt.Sprintf("%s/%d/%d", jobID, rangeIndex, gen)
 }
 
 func newEnv(ctx context.Context, t *testing.T) *env {
 	t.Helper()
-	e := &env{motoURL: awstest.Moto(t), dynamoURL: awstest.DynamoDB(t)}
+	e := &env{motoURL: awstest.Moto(t), dynamoURL: awstest.DynamoDB(t), failedAttempts: map[string]bool{}}
 	moto := awstest.Config(e.motoURL)
 	e.s3 = s3.NewFromConfig(moto, func(o *s3.Options) { o.UsePathStyle = true })
 	e.eb, e.sqs = awsevents.NewFromConfig(moto), sqs.NewFromConfig(moto)
@@ -310,12 +320,15 @@ func (e *env) observe(fn string, event, reply []byte, err error) {
 	}
 	_ = json.Unmarshal(event, &ev)
 	line := fmt.Sprintf("%s %s %s r%d g%d", time.Now().Format("15:04:05.000"), fn, ev.DetailType, ev.Detail.Range.Index, ev.Detail.Generation)
+	e.mu.Lock()
+	defer e.mu.Unlock()
 	if err != nil {
 		line += " ERROR " + err.Error()
+		if fn == "worker" {
+			e.failedAttempts[attemptKey(ev.Detail.JobID, ev.Detail.Range.Index, ev.Detail.Generation)] = true
+		}
 	}
-	e.mu.Lock()
 	e.invocations = append(e.invocations, line)
-	e.mu.Unlock()
 }
 
 // report is what a timed-out or failed test prints: dispatcher failures,

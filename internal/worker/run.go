@@ -15,6 +15,7 @@ import (
 // run is one invocation: skip finished jobs and committed generations, scan,
 // commit, then publish what the commit owes. It returns the span outcome.
 func (w *Worker) run(ctx context.Context, inv invocation) (string, error) {
+	t0 := w.opts.Now()
 	if ended, err := joblog.Ended(ctx, w.ledger, inv.jobID); err != nil {
 		return tracectx.OutcomeFailed, err
 	} else if ended {
@@ -36,6 +37,11 @@ func (w *Worker) run(ctx context.Context, inv invocation) (string, error) {
 		return tracectx.OutcomeFailed, w.fail(ctx, inv, fmt.Errorf("range %d: generation %d exceeds the hop cap of %d: %w",
 			inv.rng.Index, inv.gen, inv.spec.Limits.MaxHops, failure.ErrHopCap))
 	}
+	// The reads so far (end, plan, predecessor, this generation) are about
+	// as many ledger round trips as the tail makes: a floor for its
+	// reserve when this container has not yet seen a tail, or the store
+	// has slowed down.
+	inv.tailFloor = w.opts.Now().Sub(t0)
 	ckpt, reads, err := w.scan(ctx, inv)
 	if err != nil {
 		if failure.Code(err) != "" {
@@ -49,7 +55,7 @@ func (w *Worker) run(ctx context.Context, inv invocation) (string, error) {
 	// 5), and its duration is what the deadline check keeps in reserve.
 	tail, cancel := context.WithTimeout(context.WithoutCancel(ctx), commitTimeout)
 	defer cancel()
-	t0 := w.opts.Now()
+	tailStart := w.opts.Now()
 	won, mine, err := w.commitCheckpoint(tail, inv, ckpt)
 	if err != nil {
 		return tracectx.OutcomeFailed, err
@@ -62,7 +68,7 @@ func (w *Worker) run(ctx context.Context, inv invocation) (string, error) {
 	} else {
 		err = w.ensurePublished(tail, inv, won)
 	}
-	w.commit.observe(w.opts.Now().Sub(t0))
+	w.commit.observe(w.opts.Now().Sub(tailStart))
 	if !mine {
 		return outcome(tracectx.OutcomeDuplicate, err)
 	}

@@ -52,7 +52,7 @@ func (w *Worker) scanFrom(ctx context.Context, inv invocation, store *countingRe
 	if err != nil {
 		return ck, fmt.Errorf("opening range %d: %w", inv.rng.Index, err)
 	}
-	s := &scanState{w: w, ctx: ctx, dec: dec, acc: acc, reserveCap: -1}
+	s := &scanState{w: w, ctx: ctx, dec: dec, acc: acc, reserveCap: -1, tailFloor: inv.tailFloor}
 	if deadline, ok := ctx.Deadline(); ok {
 		s.reserveCap = deadline.Sub(started) / 2
 	}
@@ -84,6 +84,9 @@ type scanState struct {
 	// budget (-1: no deadline), so one slow tail cannot leave a short
 	// timeout no room for work.
 	reserveCap time.Duration
+	// tailFloor is the least reserve kept for the tail: how long this
+	// invocation's ledger reads before the scan took.
+	tailFloor time.Duration
 }
 
 func (s *scanState) loop(r *record.Reader, inv invocation, ck *events.CheckpointCommitted) error {
@@ -144,7 +147,7 @@ func (s *scanState) timeFor(d time.Duration) bool {
 	if !ok {
 		return true
 	}
-	reserve := s.w.commit.get()
+	reserve := max(s.w.commit.get(), s.tailFloor)
 	if s.reserveCap >= 0 {
 		reserve = min(reserve, s.reserveCap)
 	}

@@ -177,4 +177,6 @@ type invocation struct {
 	cursor int64
 	synced bool
 	trace  *events.Trace
+	// tailFloor is set by run before the scan (see scanState.tailFloor).
+	tailFloor time.Duration
 }

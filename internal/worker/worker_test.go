@@ -54,14 +54,23 @@ type slowBatches struct {
 func (s *slowBatches) BatchDone(string, int, int64, int64) { s.clock.Advance(s.perBatch) }
 
 // timedLedger records the fake time of every checkpoint append.
+// With callTakes set, every Get and Append takes that much fake time, and
+// a commit is recorded when its Append ends.
 type timedLedger struct {
 	*ledgermem.Ledger
-	clock   *fakeClock
-	mu      sync.Mutex
-	commits []time.Time
+	clock     *fakeClock
+	callTakes time.Duration
+	mu        sync.Mutex
+	commits   []time.Time
+}
+
+func (l *timedLedger) Get(ctx context.Context, jobID, key string) (ledger.Entry, error) {
+	l.clock.Advance(l.callTakes)
+	return l.Ledger.Get(ctx, jobID, key)
 }
 
 func (l *timedLedger) Append(ctx context.Context, jobID string, entries ...ledger.Entry) error {
+	l.clock.Advance(l.callTakes)
 	for _, e := range entries {
 		if strings.HasPrefix(e.Key, joblog.PrefixCkpt) {
 			l.mu.Lock()
@@ -417,4 +426,19 @@ func TestSlowPublishIsKeptInReserve(t *testing.T) {
 	if late > 1 {
 		t.Fatalf("%d of %d publishes ended after their invocation's deadline", late, len(h.bus.ends))
 	}
+}
+
+// A container's first invocation has seen no tail yet; its reads before
+// the scan tell it how slow the ledger is, and it keeps that much back, so
+// even the first commit ends before its deadline.
+func TestSlowLedgerIsKeptInReserveFromTheStart(t *testing.T) {
+	const n = 60000
+	h := newHarness(t, lines(n), time.Second, 4096)
+	h.timeout = 40 * time.Second
+	h.ledger.callTakes = 3 * time.Second
+	res := h.run(request("slowledger", 4096))
+	if res.Stats.Hops < 3 {
+		t.Fatalf("hops %d: expected recursion", res.Stats.Hops)
+	}
+	checkCommitsBeforeDeadlines(t, h)
 }
