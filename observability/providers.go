@@ -73,9 +73,12 @@ func New(ctx context.Context, o Options) (*Providers, error) {
 	if err != nil {
 		return nil, err
 	}
+	limits := sdktrace.NewSpanLimits()
+	limits.LinkCountLimit = MaxLinks
 	tpOpts := []sdktrace.TracerProviderOption{
 		sdktrace.WithResource(res),
 		sdktrace.WithIDGenerator(xray.NewIDGenerator()),
+		sdktrace.WithRawSpanLimits(limits),
 	}
 	if proc != nil {
 		tpOpts = append(tpOpts, sdktrace.WithSpanProcessor(proc))
@@ -85,6 +88,11 @@ func New(ctx context.Context, o Options) (*Providers, error) {
 	p.setupMetrics(o, service)
 	return p, nil
 }
+
+// MaxLinks is the most span links a span keeps: the fan-in links the final
+// span of every range, and a job may have up to 10,000 ranges (the
+// splitter's default cap). The SDK's own default keeps 128.
+const MaxLinks = 10000
 
 // setupMetrics builds an SDK meter provider read by a manual reader that
 // ForceFlush drains into the EMF exporter, or a no-op one without a writer.

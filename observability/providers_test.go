@@ -18,6 +18,7 @@ import (
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/metric"
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
+	"go.opentelemetry.io/otel/trace"
 	collectortrace "go.opentelemetry.io/proto/otlp/collector/trace/v1"
 	"google.golang.org/protobuf/proto"
 )
@@ -215,5 +216,29 @@ func TestNop(t *testing.T) {
 	c.Add(ctx, 1, metric.WithAttributes(attribute.String("a", "b")))
 	if err := p.ForceFlush(ctx); err != nil {
 		t.Error(err)
+	}
+}
+
+// The fan-in links every range's final span: thousands of links must
+// survive (the SDK's default limit keeps 128).
+func TestManyLinksAreKept(t *testing.T) {
+	exp := tracetest.NewInMemoryExporter()
+	p, err := New(context.Background(), Options{SpanExporter: exp, Getenv: fixedEnv(nil)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := p.TracerProvider().Tracer("t")
+	var links []trace.Link
+	for range 3000 {
+		_, s := tr.Start(context.Background(), "range")
+		links = append(links, trace.Link{SpanContext: s.SpanContext()})
+		s.End()
+	}
+	_, fanin := tr.Start(context.Background(), "fanin", trace.WithLinks(links...))
+	fanin.End()
+	spans := exp.GetSpans()
+	last := spans[len(spans)-1]
+	if len(last.Links) != 3000 || last.DroppedLinks != 0 {
+		t.Fatalf("fan-in kept %d links, dropped %d", len(last.Links), last.DroppedLinks)
 	}
 }

@@ -86,10 +86,10 @@ type readAheadDiscarder interface{ DiscardReadAhead() }
 // the container and the next hop may run elsewhere.
 func (d Deps) Handler(h func(context.Context, events.Envelope) error) lambda.Handler {
 	return lambda.NewHandler(func(ctx context.Context, env events.Envelope) error {
+		defer d.flush(ctx) // last: after the read-aheads' spans have ended
 		if ra, ok := d.Store.(readAheadDiscarder); ok {
 			defer ra.DiscardReadAhead()
 		}
-		defer d.flush(ctx)
 		if events.IsClaimCheck(env.Detail) {
 			if d.Blobs == nil {
 				return fmt.Errorf("%s %s: claim-checked event but no payload store configured", env.DetailType, env.ID)

@@ -120,12 +120,19 @@ func (r *readAhead) keep(k aheadKey, data []byte) {
 	r.holdLocked(k, f)
 }
 
-// discard cancels and drops every held read-ahead.
+// discard cancels and drops every held read-ahead, and waits until their
+// requests have ended (so their spans end before the caller flushes).
 func (r *readAhead) discard() {
 	r.mu.Lock()
-	defer r.mu.Unlock()
+	var dropped []*fetch
 	for r.order.Len() > 0 {
-		r.dropLocked(r.order.Front().Value.(aheadKey)).cancel()
+		f := r.dropLocked(r.order.Front().Value.(aheadKey))
+		f.cancel()
+		dropped = append(dropped, f)
+	}
+	r.mu.Unlock()
+	for _, f := range dropped {
+		<-f.done
 	}
 }
 

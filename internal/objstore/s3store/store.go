@@ -131,8 +131,9 @@ func (s *Store) ReadRange(ctx context.Context, obj events.ObjectRef, offsetBytes
 	return b, nil
 }
 
-// DiscardReadAhead cancels and forgets every read-ahead, e.g. at the end
-// of a Lambda invocation, before the environment is frozen.
+// DiscardReadAhead cancels and forgets every read-ahead and waits for their
+// requests to end, e.g. at the end of a Lambda invocation, before telemetry
+// is flushed and the environment is frozen.
 func (s *Store) DiscardReadAhead() {
 	if s.ahead != nil {
 		s.ahead.discard()
