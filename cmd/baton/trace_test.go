@@ -74,7 +74,7 @@ func TestTraceWaterfallShowsEveryRange(t *testing.T) {
 	if len(rows) != ranges+2 || rows[0] != "split" || rows[len(rows)-1] != "fan-in" {
 		t.Errorf("rows %q: want split, %d ranges, fan-in\n%s", rows, ranges, r.stdout)
 	}
-	if want := " " + strconv.Itoa(total) + " invocations"; !strings.Contains(r.stdout, want) {
+	if want := " " + strconv.Itoa(total) + " invocation attempts"; !strings.Contains(r.stdout, want) {
 		t.Errorf("header lacks %q:\n%s", want, r.stdout)
 	}
 }

@@ -106,7 +106,7 @@ func ticks(wall time.Duration) []tickView {
 	}
 	step := niceStep(wall / 10)
 	var out []tickView
-	for at := time.Duration(0); at <= wall; at += step {
+	for at := time.Duration(0); at <= wall && len(out) <= 20; at += step {
 		label := FormatDuration(at)
 		if at == 0 {
 			label = "0"

@@ -160,6 +160,9 @@ func invocations(spans []Span, jobID string) ([]Invocation, error) {
 		if jobID != "" && stringAttr(s.Attributes, AttrJobID) != jobID {
 			continue
 		}
+		if err := checkTimes(s); err != nil {
+			return nil, err
+		}
 		inv := Invocation{Span: s, Range: -1, Outcome: outcomeOf(s)}
 		if s.Name == SpanRange {
 			r, okR := intAttr(s.Attributes, AttrRange)
@@ -172,6 +175,25 @@ func invocations(spans []Span, jobID string) ([]Invocation, error) {
 		out = append(out, inv)
 	}
 	return out, nil
+}
+
+// maxSpan is the longest invocation span accepted: Lambda's timeout is 15
+// minutes, a local run's is any, so a day is a generous bound that still
+// rejects broken timestamps before they overflow the time axis.
+const maxSpan = 24 * time.Hour
+
+// checkTimes rejects a span without both timestamps, ending before it
+// starts, or implausibly long.
+func checkTimes(s Span) error {
+	switch d := s.End.Sub(s.Start); {
+	case s.Start.IsZero() || s.End.IsZero():
+		return fmt.Errorf("span %s (%s): missing start or end time", s.SpanID, s.Name)
+	case d < 0:
+		return fmt.Errorf("span %s (%s): ends %v before it starts", s.SpanID, s.Name, -d)
+	case d > maxSpan:
+		return fmt.Errorf("span %s (%s): lasts %v, longer than %v", s.SpanID, s.Name, d, maxSpan)
+	}
+	return nil
 }
 
 // outcomeOf classifies a span by its status and baton attributes.

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -128,6 +129,24 @@ func TestNiceStep(t *testing.T) {
 		s := niceStep(d)
 		if s < d || s > 5*d/2+1 {
 			t.Errorf("niceStep(%v) = %v: want the smallest 1-2-5 step at or above it", d, s)
+		}
+	}
+}
+
+// Broken timestamps are errors naming the span, never a time axis that
+// overflows (a zero start once made --html loop until killed).
+func TestBuildRejectsBrokenTimes(t *testing.T) {
+	for name, mutate := range map[string]func(*Span){
+		"zero start":       func(s *Span) { s.Start = time.Time{} },
+		"zero end":         func(s *Span) { s.End = time.Time{} },
+		"end before start": func(s *Span) { s.End = s.Start.Add(-time.Second) },
+		"a year long":      func(s *Span) { s.End = s.Start.AddDate(1, 0, 0) },
+	} {
+		j := newFakeJob(2, 2, 1)
+		i := slices.IndexFunc(j.spans, func(s Span) bool { return s.Name == SpanRange })
+		mutate(&j.spans[i])
+		if _, err := Build(j.spans, j.jobID); err == nil || !strings.Contains(err.Error(), j.spans[i].SpanID) {
+			t.Errorf("%s: err %v, want one naming span %s", name, err, j.spans[i].SpanID)
 		}
 	}
 }

@@ -67,7 +67,7 @@ func header(b *strings.Builder, t Timeline) {
 	if len(t.TraceIDs) > 1 {
 		fmt.Fprintf(b, "warning: %d traces, not one: %s\n", len(t.TraceIDs), strings.Join(t.TraceIDs, ", "))
 	}
-	fmt.Fprintf(b, "wall %s · %d invocations · %d ranges · %d hops · event delivery gaps %s in total\n",
+	fmt.Fprintf(b, "wall %s · %d invocation attempts (splitter, workers incl. duplicates and retries, fan-in) · %d ranges · %d hops · event delivery gaps %s summed over all rows\n",
 		FormatDuration(t.Wall()), t.Invocations, t.Ranges, t.Hops, FormatDuration(t.GapTotal))
 	fmt.Fprintf(b, "%c done  %c%c deadline, handed on (alternating by hop)  %c failed  %c duplicate  %c gap (event delivery)\n\n",
 		glyphs[Done], glyphs[Deadline], altDeadline, glyphs[Failed], glyphs[Duplicate], gapGlyph)
