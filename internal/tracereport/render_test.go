@@ -117,8 +117,8 @@ func TestTextWaterfall(t *testing.T) {
 		if len(barLines) != j.ranges+2 || !strings.HasPrefix(barLines[0], "split") || !strings.HasPrefix(barLines[len(barLines)-1], "fan-in") {
 			t.Errorf("bar lines %q: want split, %d ranges, fan-in", barLines, j.ranges)
 		}
-		for _, want := range []string{fmt.Sprintf("%d invocations", j.invs), fmt.Sprintf("%d hops", j.hops),
-			"trace " + j.traceID, FormatDuration(j.gapTotal) + " in total", FormatDuration(j.end.Sub(j.start))} {
+		for _, want := range []string{fmt.Sprintf("%d invocation attempts", j.invs), fmt.Sprintf("%d hops", j.hops),
+			"trace " + j.traceID, FormatDuration(j.gapTotal) + " summed over all rows", FormatDuration(j.end.Sub(j.start))} {
 			if !strings.Contains(out, want) {
 				t.Errorf("output lacks %q:\n%s", want, out)
 			}
