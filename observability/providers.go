@@ -9,7 +9,6 @@ import (
 	"os"
 	"sync"
 
-	"go.opentelemetry.io/contrib/propagators/aws/xray"
 	"go.opentelemetry.io/otel/metric"
 	metricnoop "go.opentelemetry.io/otel/metric/noop"
 	"go.opentelemetry.io/otel/propagation"
@@ -77,7 +76,7 @@ func New(ctx context.Context, o Options) (*Providers, error) {
 	limits.LinkCountLimit = MaxLinks
 	tpOpts := []sdktrace.TracerProviderOption{
 		sdktrace.WithResource(res),
-		sdktrace.WithIDGenerator(xray.NewIDGenerator()),
+		sdktrace.WithIDGenerator(newIDGenerator()),
 		sdktrace.WithRawSpanLimits(limits),
 	}
 	if proc != nil {

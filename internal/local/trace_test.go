@@ -17,14 +17,15 @@ import (
 	"github.com/batonrun/baton/observability"
 )
 
-// A local job with recursion and duplicate deliveries leaves one connected
+// A local job with recursion and every event delivered twice (the start
+// event too, whose duplicate republishes the plan) leaves one connected
 // trace in its span file: one span per invocation attempt, every range
 // span's publisher recorded, the hops the ledger counts, and JSON log lines
 // carrying the job id.
 func TestRunRecordsOneConnectedTrace(t *testing.T) {
 	dir := t.TempDir()
 	out := run(t, local.Config{Path: "../../testdata/flights-sample.csv", Format: events.Format{Kind: "csv", Header: true},
-		Query: "SELECT count(*) FROM s3object", StateDir: dir, DuplicateProbability: 0.2, Seed: 3,
+		Query: "SELECT count(*) FROM s3object", StateDir: dir, DuplicateProbability: 1, Seed: 3, // the start event too
 		Limits:  events.Limits{RangeSizeBytes: 512 << 10, BatchSizeBytes: 2 << 10},
 		Runtime: localrt.Options{Timeout: 3 * time.Millisecond, RetryAttempts: 20}})
 	if out.TracePath != local.TracePath(dir, out.JobID) {

@@ -136,8 +136,8 @@ func JobID(env events.Envelope, req events.JobRequested) string {
 func (s *Splitter) Handle(ctx context.Context, env events.Envelope) error {
 	t0 := s.opts.Now()
 	req, formatErr, err := s.request(env)
-	ctx, span := s.startSpan(ctx, env, req)
 	jobID := JobID(env, req)
+	ctx, span := s.startSpan(ctx, env, req, jobID)
 	span.SetAttributes(tracectx.AttrJobID.String(jobID))
 	outcome, err := s.handle(ctx, jobID, req, formatErr, err)
 	s.tel.Metrics.Duration.Record(ctx, float64(s.opts.Now().Sub(t0).Microseconds())/1000)

@@ -12,12 +12,15 @@ import (
 
 // startSpan starts the "baton.split" span: a new root for an S3 upload
 // (nobody traced the upload), else a child of the trace JobRequested
-// carries, or a new root when it carries none.
-func (s *Splitter) startSpan(ctx context.Context, env events.Envelope, req events.JobRequested) (context.Context, trace.Span) {
+// carries, or a new root when it carries none. A new root asks for a trace
+// id seeded by the job id and the event's time, so that a redelivered start
+// event (which republishes the plan) stays in the job's one trace.
+func (s *Splitter) startSpan(ctx context.Context, env events.Envelope, req events.JobRequested, jobID string) (context.Context, trace.Span) {
 	opts := []trace.SpanStartOption{trace.WithSpanKind(trace.SpanKindConsumer)}
 	remote := trace.SpanContextFromContext(tracectx.Extract(context.Background(), s.tel.Propagator, req.Trace))
 	if env.Source == events.SourceS3 || !remote.IsValid() {
 		opts = append(opts, trace.WithNewRoot()) // ignore any span ctx holds
+		ctx = tracectx.WithRootSeed(ctx, tracectx.RootSeed{Seed: jobID, At: env.Time})
 	} else {
 		ctx = tracectx.Extract(ctx, s.tel.Propagator, req.Trace)
 	}
