@@ -86,6 +86,7 @@ func (a *Aggregator) Handle(ctx context.Context, env events.Envelope) error {
 	ctx, span := a.tel.Tracer.Start(tracectx.Extract(ctx, a.tel.Propagator, req.Trace), tracectx.SpanFanIn,
 		trace.WithSpanKind(trace.SpanKindConsumer))
 	span.SetAttributes(tracectx.AttrJobID.String(req.JobID))
+	defer tracectx.EndOnPanic(span)
 	outcome := tracectx.OutcomeRefused
 	if err == nil {
 		outcome, err = a.handle(ctx, req)

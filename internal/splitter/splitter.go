@@ -138,6 +138,7 @@ func (s *Splitter) Handle(ctx context.Context, env events.Envelope) error {
 	req, formatErr, err := s.request(env)
 	jobID := JobID(env, req)
 	ctx, span := s.startSpan(ctx, env, req, jobID)
+	defer tracectx.EndOnPanic(span)
 	span.SetAttributes(tracectx.AttrJobID.String(jobID))
 	outcome, err := s.handle(ctx, jobID, req, formatErr, err)
 	s.tel.Metrics.Duration.Record(ctx, float64(s.opts.Now().Sub(t0).Microseconds())/1000)

@@ -3,6 +3,7 @@ package tracectx
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 
 	"go.opentelemetry.io/otel"
@@ -112,6 +113,17 @@ func End(span trace.Span, outcome string, err error) {
 		span.SetStatus(codes.Error, err.Error())
 	}
 	span.End()
+}
+
+// EndOnPanic ends span as failed when a panic is unwinding, then lets the
+// panic go on (the Lambda runtime reports it); use it deferred right after
+// starting a handler's span, so a panicking invocation still leaves its
+// span.
+func EndOnPanic(span trace.Span) {
+	if r := recover(); r != nil {
+		End(span, OutcomeFailed, fmt.Errorf("panic: %v", r))
+		panic(r)
+	}
 }
 
 // Publisher is the bus port the handlers share (joblog.Publisher's shape).

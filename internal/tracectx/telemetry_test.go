@@ -91,3 +91,23 @@ func TestTelemetryDefaults(t *testing.T) {
 	}
 	tracectx.End(span, tracectx.OutcomeOK, nil)
 }
+
+// A panic still ends the span, as failed, and keeps unwinding.
+func TestEndOnPanic(t *testing.T) {
+	rec := tracetest.NewSpanRecorder()
+	tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(rec))
+	func() {
+		defer func() {
+			if r := recover(); r != "boom" {
+				t.Errorf("recovered %v, want the panic to go on", r)
+			}
+		}()
+		_, span := tp.Tracer("t").Start(context.Background(), "h")
+		defer tracectx.EndOnPanic(span)
+		panic("boom")
+	}()
+	ended := rec.Ended()
+	if len(ended) != 1 || ended[0].Status().Code != codes.Error {
+		t.Fatalf("ended spans %v", ended)
+	}
+}

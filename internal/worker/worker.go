@@ -138,6 +138,7 @@ func (w *Worker) Handle(ctx context.Context, env events.Envelope) error {
 	t0 := w.opts.Now()
 	inv, err := decodeInvocation(env)
 	ctx, span := w.startSpan(ctx, inv, err == nil)
+	defer tracectx.EndOnPanic(span)
 	outcome := tracectx.OutcomeRefused
 	if err == nil {
 		outcome, err = w.run(ctx, inv)
