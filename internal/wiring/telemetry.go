@@ -13,6 +13,7 @@ import (
 	"github.com/batonrun/baton/internal/splitter"
 	"github.com/batonrun/baton/internal/worker"
 	"github.com/batonrun/baton/observability"
+	"go.opentelemetry.io/otel/trace"
 )
 
 // flushTimeout bounds the ForceFlush that ends each invocation.
@@ -87,4 +88,12 @@ func (d Deps) flush(ctx context.Context) {
 	if err := d.Obs.ForceFlush(fctx); err != nil && d.Logger != nil {
 		d.Logger.WarnContext(ctx, "exporting telemetry failed", "error", err.Error())
 	}
+}
+
+// untraced returns ctx under an unsampled parent, so the AWS SDK calls made
+// with it (fetching a claim-checked event, before the handler has read the
+// event's trace context) record no spans instead of stray one-span traces.
+func untraced(ctx context.Context) context.Context {
+	sc := trace.NewSpanContext(trace.SpanContextConfig{TraceID: trace.TraceID{1}, SpanID: trace.SpanID{1}})
+	return trace.ContextWithSpanContext(ctx, sc)
 }

@@ -9,6 +9,9 @@ import (
 	"strings"
 	"testing"
 
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+	"go.opentelemetry.io/otel/sdk/trace/tracetest"
+
 	"github.com/batonrun/baton/events"
 	"github.com/batonrun/baton/observability"
 )
@@ -56,4 +59,18 @@ func TestHandlerFlushesTelemetryPerInvocation(t *testing.T) {
 		t.Errorf("log lines on stdout:\n%s", out)
 	}
 	_ = os.RemoveAll(dir)
+}
+
+// Spans started under untraced are not recorded: a claim-check fetch made
+// before the event's trace is known leaves no stray trace.
+func TestUntracedRecordsNothing(t *testing.T) {
+	rec := tracetest.NewSpanRecorder()
+	tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(rec))
+	_, s := tp.Tracer("t").Start(untraced(context.Background()), "S3.GetObject")
+	s.End()
+	_, s = tp.Tracer("t").Start(context.Background(), "control")
+	s.End()
+	if ended := rec.Ended(); len(ended) != 1 || ended[0].Name() != "control" {
+		t.Fatalf("recorded %d spans, want only the control", len(ended))
+	}
 }

@@ -95,7 +95,7 @@ func (d Deps) Handler(h func(context.Context, events.Envelope) error) lambda.Han
 				return fmt.Errorf("%s %s: claim-checked event but no payload store configured", env.DetailType, env.ID)
 			}
 			var err error
-			if env, err = claimcheck.Resolve(ctx, d.Blobs, env); err != nil {
+			if env, err = claimcheck.Resolve(untraced(ctx), d.Blobs, env); err != nil {
 				return fmt.Errorf("%s %s: %w", env.DetailType, env.ID, err)
 			}
 		}
