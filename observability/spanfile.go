@@ -1,7 +1,7 @@
 package observability
 
 import (
-	"bufio"
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -75,30 +75,28 @@ func (r SpanRecord) Duration() time.Duration { return r.End.Sub(r.Start) }
 // ReadSpanFile reads every span in a span file written by the "file"
 // exporter, in file order (the order spans ended, per process). It is the
 // single reader of that format. Blank lines are skipped; a malformed line
-// is an error naming its line number. A missing file returns an error
-// wrapping fs.ErrNotExist.
+// is an error naming its line number, except a final line without its
+// newline, which a process killed while writing leaves behind and which is
+// skipped. A missing file returns an error wrapping fs.ErrNotExist.
 func ReadSpanFile(path string) ([]SpanRecord, error) {
-	f, err := os.Open(path)
+	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("reading span file: %w", err)
 	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 0, 64*1024), 64*1024*1024)
+	lines := bytes.Split(data, []byte("\n"))
 	var out []SpanRecord
-	for line := 1; sc.Scan(); line++ {
-		b := sc.Bytes()
+	for i, b := range lines {
 		if len(trimSpace(b)) == 0 {
 			continue
 		}
 		rec, err := parseSpanLine(b)
 		if err != nil {
-			return nil, fmt.Errorf("span file %s line %d: %w", path, line, err)
+			if i == len(lines)-1 { // no newline after it: cut short
+				break
+			}
+			return nil, fmt.Errorf("span file %s line %d: %w", path, i+1, err)
 		}
 		out = append(out, rec)
-	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("reading span file %s: %w", path, err)
 	}
 	return out, nil
 }

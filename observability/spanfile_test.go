@@ -149,4 +149,11 @@ func TestReadSpanFileErrors(t *testing.T) {
 	if _, err := ReadSpanFile(bad); err == nil || !strings.Contains(err.Error(), "line 1") {
 		t.Errorf("span without ids: %v", err)
 	}
+	// A last line cut short (no newline: its writer was killed) is skipped.
+	if err := os.WriteFile(bad, []byte(good+"\n"+good+"\n"+`{"Name":"b","SpanCon`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if recs, err := ReadSpanFile(bad); err != nil || len(recs) != 2 {
+		t.Errorf("truncated last line: %d spans, %v; want 2 and no error", len(recs), err)
+	}
 }
