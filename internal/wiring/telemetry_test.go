@@ -4,9 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
@@ -72,5 +76,41 @@ func TestUntracedRecordsNothing(t *testing.T) {
 	s.End()
 	if ended := rec.Ended(); len(ended) != 1 || ended[0].Name() != "control" {
 		t.Fatalf("recorded %d spans, want only the control", len(ended))
+	}
+}
+
+// With OTLP (a batching exporter), the spans of an invocation reach the
+// collector before Invoke returns: the flush at the end of every
+// invocation, not a later batch timer or a Shutdown, sends them.
+func TestHandlerFlushesOTLPPerInvocation(t *testing.T) {
+	var posts atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/v1/traces" {
+			posts.Add(1)
+		}
+		w.WriteHeader(http.StatusOK)
+	}))
+	defer srv.Close()
+	dir := t.TempDir()
+	d, err := FromEnv(context.Background(), Worker, env(map[string]string{
+		"BATON_BACKEND": "local", "BATON_STATE_DIR": dir,
+		"BATON_TRACE_EXPORTER": "otlp", "OTEL_EXPORTER_OTLP_ENDPOINT": srv.URL,
+	}), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := d.Handler(func(ctx context.Context, env events.Envelope) error {
+		_, span := d.Obs.TracerProvider().Tracer("test").Start(ctx, "probe")
+		span.End()
+		return nil
+	})
+	payload, _ := json.Marshal(events.Envelope{DetailType: "Probe", Detail: []byte(`{}`)})
+	for i := range 3 {
+		if _, err := h.Invoke(context.Background(), payload); err != nil {
+			t.Fatal(err)
+		}
+		if got := posts.Load(); got != int64(i+1) {
+			t.Fatalf("after invocation %d the collector got %d exports, want %d", i+1, got, i+1)
+		}
 	}
 }
