@@ -68,6 +68,15 @@ type Options struct {
 	// event, which carries no query. Empty means such events are refused
 	// with ErrNoUploadQuery.
 	UploadQuery string
+	// AllowedSources lists where jobs may read: "bucket" (any key in it)
+	// or "bucket/prefix" (keys starting with prefix, compared literally as
+	// S3 and IAM do, so end a folder with "/"). Whatever a JobRequested or
+	// upload event names, an object outside every entry is refused with
+	// ErrNotAllowed before it is read and before any ledger entry is
+	// written. Empty (nil) allows every object the store can read: the
+	// local runtime's default. Entries that Validate rejects match
+	// nothing, so a bad list refuses rather than allows.
+	AllowedSources []string
 
 	// Tracer starts the "baton.split" span; nil means otel.GetTracerProvider().
 	Tracer trace.TracerProvider
@@ -91,11 +100,12 @@ var ErrJobIDReused = errors.New("job id already used by a different request")
 
 // Splitter handles JobRequested. It is safe for concurrent use.
 type Splitter struct {
-	store  ObjectStore
-	ledger Ledger
-	bus    Publisher
-	opts   Options
-	tel    *tracectx.Telemetry
+	store   ObjectStore
+	ledger  Ledger
+	bus     Publisher
+	opts    Options
+	sources []source // parsed AllowedSources
+	tel     *tracectx.Telemetry
 }
 
 // New builds a Splitter.
@@ -108,7 +118,8 @@ func New(store ObjectStore, l Ledger, bus Publisher, o Options) *Splitter {
 	}
 	tel := tracectx.New("github.com/batonrun/baton/internal/splitter", tracectx.Providers{
 		Tracer: o.Tracer, Propagator: o.Propagator, Meter: o.Meter, Logger: o.Logger})
-	return &Splitter{store: store, ledger: &conflictLedger{Ledger: l, tel: tel}, bus: tel.CountPublished(bus), opts: o, tel: tel}
+	sources, _ := parseSources(o.AllowedSources) // bad entries match nothing; Validate reports them
+	return &Splitter{store: store, ledger: &conflictLedger{Ledger: l, tel: tel}, bus: tel.CountPublished(bus), opts: o, sources: sources, tel: tel}
 }
 
 // JobID is the job a request starts: its JobID, or one derived from the
@@ -125,8 +136,10 @@ func JobID(env events.Envelope, req events.JobRequested) string {
 // format from the key's extension). A permanent problem (bad query, unknown
 // column, missing object, bad limits, unsupported format) fails the job in
 // its log and returns nil; malformed events return an error wrapping
-// events.ErrMalformed, and an upload without UploadQuery one wrapping
-// ErrNoUploadQuery; other errors are transient. A redelivered event
+// events.ErrMalformed, an upload without UploadQuery one wrapping
+// ErrNoUploadQuery, and an object outside Options.AllowedSources one
+// wrapping ErrNotAllowed (nothing read, no job entry written); other
+// errors are transient. A redelivered event
 // republishes the plan's RangeAssigned events and changes nothing else.
 //
 // Each call is one "baton.split" span, ended before Handle returns: a
@@ -154,6 +167,9 @@ func (s *Splitter) handle(ctx context.Context, jobID string, req events.JobReque
 		return tracectx.OutcomeRefused, nil // S3 consoles upload "dir/" markers; they are not data
 	} else if err != nil {
 		return tracectx.OutcomeRefused, err
+	}
+	if err := s.allowed(req.Object); err != nil {
+		return tracectx.OutcomeRefused, fmt.Errorf("job %s: %w", jobID, err)
 	}
 	started, err := s.started(ctx, jobID)
 	if err == nil {
