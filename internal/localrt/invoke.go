@@ -2,6 +2,7 @@ package localrt
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 )
@@ -57,8 +58,11 @@ func (r *Runtime) done() {
 // run executes one attempt in a warm or new container with the function's
 // deadline. An attempt still running at its deadline counts as timed out
 // and its container is discarded, as Lambda does; the runtime waits for the
-// handler to return before freeing the concurrency slot.
+// handler to return before freeing the concurrency slot, unless Faults
+// kills the attempt at its deadline. A panicking handler fails the attempt
+// with *PanicError and its container is discarded.
 func (r *Runtime) run(fn string, payload []byte) error {
+	f := r.fault(fn)
 	c, err := r.take(fn)
 	if err != nil {
 		return err
@@ -70,13 +74,21 @@ func (r *Runtime) run(fn string, payload []byte) error {
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	start := time.Now()
-	_, err = c.h.Invoke(ctx, payload)
-	timedOut := time.Since(start) > timeout
+	killed, err := invoke(ctx, fn, c, payload, f.Kill)
+	timedOut := killed || time.Since(start) > timeout
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.stats.Invocations++
+	if killed {
+		r.stats.Killed++
+	}
 	if err != nil {
 		r.stats.Errors++
+	}
+	var pe *PanicError
+	if errors.As(err, &pe) {
+		r.stats.Recycled++
+		return err
 	}
 	if timedOut {
 		r.stats.Timeouts++

@@ -50,6 +50,8 @@ type Options struct {
 	Seed uint64
 	// OnFailure receives invocations whose retries are exhausted.
 	OnFailure func(fn string, payload []byte, err error)
+	// Faults, when set, injects recycling and hard kills (chaos testing).
+	Faults Faults
 }
 
 // Validate reports every bad field.
@@ -98,6 +100,7 @@ type Stats struct {
 	Recycled    int64
 	Errors      int64 // attempts that returned an error
 	Timeouts    int64 // attempts that ran past their deadline
+	Killed      int64 // timed-out attempts abandoned without waiting (Faults)
 	Failed      int64 // invocations sent to OnFailure
 }
 
