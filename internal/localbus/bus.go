@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"sync"
+	"time"
 
 	"github.com/batonrun/baton/events"
 	"github.com/batonrun/baton/internal/ids"
@@ -26,16 +27,35 @@ type Options struct {
 	// DuplicateProbability is the chance an event is delivered twice, to
 	// exercise at-least-once handling. 1 delivers every event twice.
 	DuplicateProbability float64
-	// Seed seeds the duplicate decisions.
+	// DelayProbability is the chance each delivery is delayed by a random
+	// time up to MaxDelay, so that deliveries arrive late and out of order
+	// (duplicates included). It needs an Invoker with InvokeAfter (the
+	// local runtime); others deliver at once.
+	DelayProbability float64
+	// MaxDelay bounds a delay; 0 means 50ms.
+	MaxDelay time.Duration
+	// Seed seeds the duplicate and delay decisions.
 	Seed uint64
 }
 
-// Validate checks the probability.
+// Validate checks the probabilities and the delay.
 func (o Options) Validate() error {
+	var errs []error
 	if o.DuplicateProbability < 0 || o.DuplicateProbability > 1 {
-		return fmt.Errorf("duplicate probability %v: want 0..1", o.DuplicateProbability)
+		errs = append(errs, fmt.Errorf("duplicate probability %v: want 0..1", o.DuplicateProbability))
 	}
-	return nil
+	if o.DelayProbability < 0 || o.DelayProbability > 1 {
+		errs = append(errs, fmt.Errorf("delay probability %v: want 0..1", o.DelayProbability))
+	}
+	if o.MaxDelay < 0 {
+		errs = append(errs, fmt.Errorf("max delay %v is negative", o.MaxDelay))
+	}
+	return errors.Join(errs...)
+}
+
+// DelayInvoker is an Invoker that can also deliver later (localrt.Runtime).
+type DelayInvoker interface {
+	InvokeAfter(fn string, payload []byte, d time.Duration) error
 }
 
 // ErrTooManyEntries and ErrEntryTooLarge are the PutEvents limits.
@@ -122,18 +142,40 @@ func (b *Bus) deliver(env events.Envelope) error {
 		copies = 2
 	}
 	b.delivered += int64(copies * len(fns))
+	delays := make([]time.Duration, copies*len(fns))
+	for i := range delays {
+		if b.opts.DelayProbability > 0 && b.rng.Float64() < b.opts.DelayProbability {
+			delays[i] = time.Duration(b.rng.Int64N(int64(b.maxDelay()))) + 1
+		}
+	}
 	b.mu.Unlock()
 	for _, o := range obs {
 		o(env)
 	}
-	for _, fn := range fns {
-		for range copies {
-			if err := b.inv.InvokeAsync(fn, payload); err != nil {
+	for i, fn := range fns {
+		for c := range copies {
+			if err := b.invoke(fn, payload, delays[i*copies+c]); err != nil {
 				return fmt.Errorf("delivering %s to %s: %w", env.DetailType, fn, err)
 			}
 		}
 	}
 	return nil
+}
+
+func (b *Bus) maxDelay() time.Duration {
+	if b.opts.MaxDelay == 0 {
+		return 50 * time.Millisecond
+	}
+	return b.opts.MaxDelay
+}
+
+// invoke delivers payload to fn now, or after d when d > 0 and the
+// invoker can delay.
+func (b *Bus) invoke(fn string, payload []byte, d time.Duration) error {
+	if di, ok := b.inv.(DelayInvoker); ok && d > 0 {
+		return di.InvokeAfter(fn, payload, d)
+	}
+	return b.inv.InvokeAsync(fn, payload)
 }
 
 // Counts returns how many events were published and how many deliveries made.
