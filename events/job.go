@@ -41,6 +41,14 @@ type Limits struct {
 	MaxHops   int `json:"maxHops,omitempty"`
 	MaxGroups int `json:"maxGroups,omitempty"`
 	MaxRows   int `json:"maxRows,omitempty"`
+	// MaxBadRecords is how many bad records (see BadRecordSample) the job
+	// may skip; one more fails it with CodeBadRecord. 0 means none: the
+	// first bad record fails the job.
+	MaxBadRecords int64 `json:"maxBadRecords,omitempty"`
+	// ShowBadValues puts the offending value (at most MaxBadValueBytes) in
+	// bad-record samples and error messages. By default they hold no record
+	// contents.
+	ShowBadValues bool `json:"showBadValues,omitempty"`
 }
 
 // Validate rejects negative values.
@@ -50,6 +58,7 @@ func (l Limits) Validate() error {
 		"rangeSizeBytes": l.RangeSizeBytes, "batchSizeBytes": l.BatchSizeBytes,
 		"maxRecordBytes": l.MaxRecordBytes, "maxRanges": int64(l.MaxRanges),
 		"maxHops": int64(l.MaxHops), "maxGroups": int64(l.MaxGroups), "maxRows": int64(l.MaxRows),
+		"maxBadRecords": l.MaxBadRecords,
 	} {
 		if v < 0 {
 			errs = append(errs, fmt.Errorf("limits.%s is negative (%d)", name, v))
@@ -151,6 +160,12 @@ type Stats struct {
 	Invocations int   `json:"invocations"`
 	// Hops counts continuations: invocations beyond the first of each range.
 	Hops int `json:"hops"`
+	// BadRecords counts the records skipped as bad (at most
+	// Limits.MaxBadRecords, or the job fails); they are not in Records' result.
+	BadRecords int64 `json:"badRecords,omitempty"`
+	// BadRecordSamples are the job's first MaxBadRecordSamples bad records
+	// by byte offset.
+	BadRecordSamples []BadRecordSample `json:"badRecordSamples,omitempty"`
 }
 
 // ResultTable is a query result. Cells are rendered values; Null marks SQL

@@ -63,9 +63,13 @@ type RangeContinued struct {
 	Range         Range   `json:"range"`
 	Spec          JobSpec `json:"spec"`
 	// Generation is the hop number of the invocation this event starts (>= 1).
-	Generation  int    `json:"generation"`
-	CursorBytes int64  `json:"cursorBytes"`
-	Trace       *Trace `json:"trace,omitempty"`
+	Generation  int   `json:"generation"`
+	CursorBytes int64 `json:"cursorBytes"`
+	// BadRecordsBefore is how many bad records the range's earlier
+	// generations skipped, so each worker checks the range's running count
+	// against Limits.MaxBadRecords.
+	BadRecordsBefore int64  `json:"badRecordsBefore,omitempty"`
+	Trace            *Trace `json:"trace,omitempty"`
 }
 
 func (RangeContinued) Type() string { return TypeRangeContinued }
@@ -79,6 +83,7 @@ func (e RangeContinued) Validate() error {
 	if e.CursorBytes < e.Range.OffsetBytes || e.CursorBytes > e.Range.EndBytes() {
 		errs = append(errs, fmt.Errorf("cursorBytes %d outside range [%d, %d)", e.CursorBytes, e.Range.OffsetBytes, e.Range.EndBytes()))
 	}
+	errs = append(errs, nonNegative("badRecordsBefore", e.BadRecordsBefore))
 	return errors.Join(requireID(e.JobID), e.Range.Validate(), e.Spec.Validate(), errors.Join(errs...))
 }
 
@@ -111,6 +116,11 @@ type CheckpointCommitted struct {
 	Batches          int    `json:"batches"`
 	DurationMillis   int64  `json:"durationMillis"`
 	CacheHits        int64  `json:"cacheHits"`
+	// BadRecords counts the records this invocation skipped as bad; they
+	// are not in Partial. BadRecordSamples are the first
+	// MaxBadRecordSamples of them, in byte-offset order.
+	BadRecords       int64             `json:"badRecords,omitempty"`
+	BadRecordSamples []BadRecordSample `json:"badRecordSamples,omitempty"`
 	// Partial is the aggregate.PartialResult of this invocation's records.
 	Partial json.RawMessage `json:"partial"`
 }
@@ -131,6 +141,15 @@ func (e CheckpointCommitted) Validate() error {
 	}
 	if len(e.Partial) == 0 {
 		errs = append(errs, errors.New("partial is required"))
+	}
+	errs = append(errs, nonNegative("badRecords", e.BadRecords))
+	if int64(len(e.BadRecordSamples)) > min(e.BadRecords, MaxBadRecordSamples) {
+		errs = append(errs, fmt.Errorf("badRecordSamples has %d entries for %d bad records (at most %d kept)", len(e.BadRecordSamples), e.BadRecords, MaxBadRecordSamples))
+	}
+	for i, s := range e.BadRecordSamples {
+		if s.OffsetBytes < 0 || s.Reason == "" {
+			errs = append(errs, fmt.Errorf("badRecordSamples[%d]: want offsetBytes >= 0 and a reason", i))
+		}
 	}
 	return errors.Join(requireID(e.JobID), errors.Join(errs...))
 }
