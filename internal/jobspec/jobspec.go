@@ -46,13 +46,17 @@ func Schema(spec events.JobSpec, paths []string) query.Schema {
 	return query.Schema{Kind: query.SchemaLines}
 }
 
-// Compile parses and binds the spec's query. paths is the JSON field sample
+// Compile parses and binds the spec's query. A CSV spec's NumFields becomes
+// Format.Fields, so a record with another field count is a bad record. paths is the JSON field sample
 // used to validate column names (nil skips that check, as workers do: the
 // splitter already validated).
 func Compile(spec events.JobSpec, paths []string) (*Compiled, error) {
 	rf, err := Format(spec.Format, spec.Limits.MaxRecordBytes)
 	if err != nil {
 		return nil, err
+	}
+	if rf.Kind == record.CSV {
+		rf.Fields = spec.NumFields // every data record must have the first one's count
 	}
 	q, err := query.Parse(spec.Query)
 	if err != nil {

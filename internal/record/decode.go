@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"unicode/utf8"
 
 	"github.com/batonrun/baton/internal/value"
 )
@@ -22,6 +23,7 @@ type Column struct {
 type Decoder struct {
 	kind    Kind
 	csv     csvFields
+	fields  int     // CSV: the field count every record must have; 0 for any
 	maxIdx  int     // highest CSV field index requested, -1 for none
 	slots   [][]int // CSV: the slots each field index fills
 	paths   []string
@@ -45,7 +47,7 @@ func (r *Row) Len() int { return len(r.vals) }
 // 0, a JSONL column without a path.
 func NewDecoder(f Format, cols []Column) (*Decoder, error) {
 	errs := []error{f.Validate()}
-	d := &Decoder{kind: f.Kind, csv: csvFields{delim: f.delim()}, maxIdx: -1,
+	d := &Decoder{kind: f.Kind, csv: csvFields{delim: f.delim()}, fields: f.Fields, maxIdx: -1,
 		row: Row{vals: make([]value.Value, len(cols))}}
 	for slot, c := range cols {
 		switch {
@@ -79,7 +81,12 @@ func NewDecoder(f Format, cols []Column) (*Decoder, error) {
 
 // Decode decodes rec (a record as the Reader passes it) whose first byte is
 // at offsetBytes in the object. The Row is valid until the next Decode.
-// Errors are *RecordError: bad CSV quoting, too few CSV fields, invalid JSON.
+// Errors are *RecordError, whose Reason never holds record contents: bad CSV
+// quoting, a CSV record with too few fields for a column or, when
+// Format.Fields is set, a field count other than Fields; invalid JSON or a
+// JSON value that is not an object; a text value the query reads (a CSV
+// field, a JSON string, a line) that is not valid UTF-8. Each is a bad
+// record: the caller may skip it and go on with the next.
 //
 // Typing follows package value: CSV fields are Text, an empty unquoted one
 // Null; a line is Text; JSON keeps its types (see decodeJSON).
@@ -92,6 +99,9 @@ func (d *Decoder) Decode(rec []byte, offsetBytes int64) (*Row, error) {
 		err = d.decodeJSON(rec, offsetBytes)
 	default:
 		if len(d.row.vals) > 0 {
+			if !utf8.Valid(rec) {
+				return nil, &RecordError{OffsetBytes: offsetBytes, Reason: "line is not valid UTF-8"}
+			}
 			v := value.FromText(string(rec))
 			for i := range d.row.vals {
 				d.row.vals[i] = v
@@ -106,8 +116,12 @@ func (d *Decoder) Decode(rec []byte, offsetBytes int64) (*Row, error) {
 
 func (d *Decoder) decodeCSV(rec []byte, off int64) error {
 	i := 0
-	for field := 0; field <= d.maxIdx; field++ {
+	last := max(d.maxIdx, d.fields-1)
+	for field := 0; field <= last; field++ {
 		if i < 0 {
+			if d.fields > 0 {
+				return fieldCountError(off, field, d.fields)
+			}
 			return &RecordError{OffsetBytes: off, Reason: fmt.Sprintf(
 				"has %d fields, column _%d needs %d", field, d.maxIdx+1, d.maxIdx+1)}
 		}
@@ -115,7 +129,11 @@ func (d *Decoder) decodeCSV(rec []byte, off int64) error {
 		if err != nil {
 			return err
 		}
-		if slots := d.slots[field]; len(slots) > 0 {
+		if field <= d.maxIdx && len(d.slots[field]) > 0 {
+			slots := d.slots[field]
+			if !utf8.Valid(f) {
+				return &RecordError{OffsetBytes: off, Reason: fmt.Sprintf("field _%d is not valid UTF-8", field+1)}
+			}
 			v := value.NullValue
 			if quoted || len(f) > 0 {
 				v = value.FromText(string(f))
@@ -126,5 +144,20 @@ func (d *Decoder) decodeCSV(rec []byte, off int64) error {
 		}
 		i = next
 	}
+	if d.fields > 0 && i >= 0 {
+		n := d.fields
+		for ; i >= 0; n++ { // count the extra fields, for the message
+			_, _, next, err := d.csv.next(rec, i, off)
+			if err != nil {
+				return err
+			}
+			i = next
+		}
+		return fieldCountError(off, n, d.fields)
+	}
 	return nil
+}
+
+func fieldCountError(off int64, got, want int) error {
+	return &RecordError{OffsetBytes: off, Reason: fmt.Sprintf("has %d fields, want %d", got, want)}
 }

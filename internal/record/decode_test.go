@@ -123,6 +123,9 @@ func TestDecodeJSONMatchesEncodingJSON(t *testing.T) {
 		if refErr == nil && dec.More() {
 			refErr = errors.New("trailing data")
 		}
+		if _, isObject := ref.(map[string]any); refErr == nil && !isObject {
+			refErr = errors.New("not an object") // a bad record by Decode's contract
+		}
 		d, _ := NewDecoder(Format{Kind: JSONL}, []Column{{Path: []string{"a"}}, {Path: []string{"ab"}}})
 		row, err := d.Decode([]byte(l), 7)
 		if l == `{"a":1e400}` { // valid JSON, but not a float64

@@ -76,6 +76,11 @@ type Format struct {
 	// MaxRecordBytes bounds one record (without its terminator); 0 means
 	// DefaultMaxRecordBytes.
 	MaxRecordBytes int64
+	// Fields, when > 0, is the field count every CSV data record must have
+	// (the header's, or the first record's); a Decoder reports any other
+	// count as a bad record. 0 accepts any count that holds the columns
+	// read. CSV only.
+	Fields int
 }
 
 // Validate reports every problem with f, joined.
@@ -92,6 +97,9 @@ func (f Format) Validate() error {
 		errs = append(errs, fmt.Errorf("delimiter %q is not allowed", d))
 	case d >= 0x80:
 		errs = append(errs, fmt.Errorf("delimiter byte 0x%02x is not ASCII", d))
+	}
+	if f.Fields < 0 || (f.Fields > 0 && f.Kind != CSV) {
+		errs = append(errs, fmt.Errorf("a field count (%d) is only supported for csv, and must not be negative", f.Fields))
 	}
 	if f.MaxRecordBytes < 0 {
 		errs = append(errs, fmt.Errorf("max record size %d bytes is negative", f.MaxRecordBytes))

@@ -1,11 +1,13 @@
 package record
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/batonrun/baton/internal/value"
 	"github.com/tidwall/gjson"
@@ -21,7 +23,7 @@ func gjsonPath(keys []string) string {
 	return strings.Join(esc, ".")
 }
 
-// decodeJSON validates rec as one JSON value and looks up each path:
+// decodeJSON validates rec as one JSON object and looks up each path:
 // number -> Int when it is an integer literal that fits int64, else Float;
 // string -> Text; true/false -> Bool; null or missing -> Null; object or
 // array -> Text of its compact JSON. With duplicate keys the first wins.
@@ -29,8 +31,15 @@ func (d *Decoder) decodeJSON(rec []byte, off int64) error {
 	if !gjson.ValidBytes(rec) {
 		return &RecordError{OffsetBytes: off, Reason: "invalid JSON"}
 	}
+	if t := bytes.TrimLeft(rec, " \t\r\n"); len(t) == 0 || t[0] != '{' {
+		return &RecordError{OffsetBytes: off, Reason: "JSON value is not an object"}
+	}
 	for slot, p := range d.paths {
-		v, err := d.jsonValue(gjson.GetBytes(rec, p))
+		r := gjson.GetBytes(rec, p)
+		if r.Type == gjson.String && !utf8.ValidString(r.Str) {
+			return &RecordError{OffsetBytes: off, Reason: "key " + strconv.Quote(p) + ": string is not valid UTF-8"}
+		}
+		v, err := d.jsonValue(r)
 		if err != nil {
 			return &RecordError{OffsetBytes: off, Reason: "key " + strconv.Quote(p) + ": " + err.Error()}
 		}
