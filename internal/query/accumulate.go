@@ -50,7 +50,8 @@ func (o Options) limits() aggregate.Limits {
 
 // Accumulator evaluates a Plan over records and keeps the mergeable state.
 // It is not safe for concurrent use; use one per goroutine. After Add
-// returns an error the accumulator's state is undefined: discard it.
+// returns a *ValueError the record is skipped and the accumulator is intact;
+// after any other error its state is undefined: discard it.
 type Accumulator struct {
 	p   *Plan
 	lim aggregate.Limits
@@ -66,10 +67,12 @@ type Accumulator struct {
 	states  []aggregate.State
 	keyBuf  []byte
 	keyVals []value.Value
+	argVals []value.Value // one record's aggregate arguments, before they are applied
 
 	// rows mode
 	rows    []aggregate.Row
 	sortBuf []value.Value
+	outBuf  []value.Value  // one record's projected values, before the row is kept
 	cutoff  *aggregate.Row // with LIMIT: rows ordered after it cannot be kept
 }
 
@@ -84,7 +87,8 @@ func (p *Plan) NewAccumulator(o Options) *Accumulator {
 // Reset empties the accumulator, keeping its plan and limits.
 func (a *Accumulator) Reset() {
 	*a = Accumulator{p: a.p, lim: a.lim, index: map[string]int{},
-		keyVals: make([]value.Value, len(a.p.keys)), sortBuf: make([]value.Value, len(a.p.order))}
+		keyVals: make([]value.Value, len(a.p.keys)), argVals: make([]value.Value, len(a.p.aggs)),
+		sortBuf: make([]value.Value, len(a.p.order)), outBuf: make([]value.Value, len(a.p.outs))}
 }
 
 // Add evaluates one record: WHERE, then the group keys and aggregates, or
@@ -92,8 +96,16 @@ func (a *Accumulator) Reset() {
 // orders projected rows and locates errors. Add may retain Text values
 // returned by r. Errors: *ValueError for a value an expression cannot use,
 // ErrTooManyGroups or ErrTooManyRows (wrapped) past the limits.
+//
+// A record is all or nothing: Add evaluates every expression the record
+// needs before it changes any state, so after a *ValueError the record has
+// left no trace (not in a group, a row or the scanned and matched counts)
+// and the accumulator can go on with the next record (a skipped bad
+// record). Every expression is evaluated for every matching record, also
+// for rows a LIMIT will drop, so whether a record is bad does not depend on
+// the records before it. After a limit error the state is undefined:
+// discard the accumulator.
 func (a *Accumulator) Add(r Row, offsetBytes int64) error {
-	a.scanned++
 	e := &a.env
 	e.row, e.off = r, offsetBytes
 	if w := a.p.where; w != nil {
@@ -102,14 +114,22 @@ func (a *Accumulator) Add(r Row, offsetBytes int64) error {
 			return err
 		}
 		if t, known := truth(v); !t || !known {
+			a.scanned++
 			return nil
 		}
 	}
-	a.matched++
+	var err error
 	if a.p.mode == aggregate.ModeGroups {
-		return a.addGroup(e)
+		err = a.addGroup(e)
+	} else {
+		err = a.addRow(e)
 	}
-	return a.addRow(e)
+	if err != nil {
+		return err
+	}
+	a.scanned++
+	a.matched++
+	return nil
 }
 
 func (a *Accumulator) addGroup(e *env) error {
@@ -120,6 +140,13 @@ func (a *Accumulator) addGroup(e *env) error {
 			return err
 		}
 		a.keyVals[i] = v
+	}
+	for i := range p.aggs {
+		v, err := aggArg(&p.aggs[i], e)
+		if err != nil {
+			return err
+		}
+		a.argVals[i] = v
 	}
 	a.keyBuf = aggregate.AppendKey(a.keyBuf[:0], a.keyVals)
 	gi, ok := a.index[string(a.keyBuf)]
@@ -136,21 +163,41 @@ func (a *Accumulator) addGroup(e *env) error {
 	}
 	st := a.states[gi*len(p.aggs) : (gi+1)*len(p.aggs)]
 	for i := range p.aggs {
-		if err := update(&st[i], &p.aggs[i], e); err != nil {
-			return err
-		}
+		apply(&st[i], &p.aggs[i], a.argVals[i])
 	}
 	return nil
 }
 
-func update(s *aggregate.State, d *aggDef, e *env) error {
+// aggArg evaluates d's argument for one record: Null when the aggregate
+// skips the record, the number for sum and avg, the value otherwise. It
+// changes no state.
+func aggArg(d *aggDef, e *env) (value.Value, error) {
 	if d.arg == nil {
-		s.AddCount()
-		return nil
+		return value.NullValue, nil
 	}
 	v, err := d.arg.eval(e)
 	if err != nil || v.IsNull() {
-		return err
+		return value.NullValue, err
+	}
+	switch d.fn {
+	case aggregate.Count, aggregate.Min, aggregate.Max:
+		return v, nil
+	}
+	n, ok := v.Number()
+	if !ok {
+		return value.NullValue, &ValueError{Expr: d.text, OffsetBytes: e.off, Reason: "is not a number", Value: v.String()}
+	}
+	return n, nil
+}
+
+// apply adds one record's argument v (from aggArg) to s.
+func apply(s *aggregate.State, d *aggDef, v value.Value) {
+	if d.arg == nil {
+		s.AddCount()
+		return
+	}
+	if v.IsNull() {
+		return
 	}
 	switch d.fn {
 	case aggregate.Count:
@@ -160,13 +207,8 @@ func update(s *aggregate.State, d *aggDef, e *env) error {
 	case aggregate.Max:
 		s.AddMax(v)
 	default:
-		n, ok := v.Number()
-		if !ok {
-			return &ValueError{Expr: d.text, OffsetBytes: e.off, Reason: "is not a number"}
-		}
-		s.AddNumber(n)
+		s.AddNumber(v)
 	}
-	return nil
 }
 
 func (a *Accumulator) addRow(e *env) error {
@@ -182,19 +224,19 @@ func (a *Accumulator) addRow(e *env) error {
 		}
 		a.sortBuf[i] = v
 	}
-	row := aggregate.Row{OffsetBytes: e.off, SortKeys: a.sortBuf}
-	if a.cutoff != nil && shape.CompareRows(&row, a.cutoff) > 0 {
-		return nil
-	}
-	row.SortKeys = slices.Clone(a.sortBuf)
-	row.Values = make([]value.Value, len(p.outs))
 	for i, o := range p.outs {
 		v, err := o.eval(e)
 		if err != nil {
 			return err
 		}
-		row.Values[i] = v
+		a.outBuf[i] = v
 	}
+	row := aggregate.Row{OffsetBytes: e.off, SortKeys: a.sortBuf}
+	if a.cutoff != nil && shape.CompareRows(&row, a.cutoff) > 0 {
+		return nil
+	}
+	row.SortKeys = slices.Clone(a.sortBuf)
+	row.Values = slices.Clone(a.outBuf)
 	a.rows = append(a.rows, row)
 	if shape.HasLimit && len(a.rows) >= 2*shape.Keep+64 {
 		a.rows = shape.SortRows(a.rows)

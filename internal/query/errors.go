@@ -94,12 +94,15 @@ type QueryError struct {
 func (e *QueryError) Error() string { return withPos(e.Pos, e.Msg) }
 
 // ValueError is a record value an expression cannot use, such as text that
-// is not a number in sum(). By the privacy rule it never holds the record's
-// contents: only the expression, where the record starts and why.
+// is not a number in sum(). By the privacy rule its message never holds the
+// record's contents: only the expression, where the record starts and why.
+// Value, when known, is the offending value for a caller that was asked to
+// show it (baton's --show-bad-values); Error never prints it.
 type ValueError struct {
 	Expr        string // the expression, e.g. "sum(delay)"
 	OffsetBytes int64  // the record's first byte in the object; -1 when not tied to one record
 	Reason      string // e.g. "is not a number"
+	Value       string // the offending value, rendered; "" when unknown. Not in Error.
 }
 
 func (e *ValueError) Error() string {

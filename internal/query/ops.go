@@ -33,7 +33,13 @@ func (n *arithNode) eval(e *env) (value.Value, error) {
 	x, okL := numeric(l)
 	y, okR := numeric(r)
 	if !okL || !okR {
-		return value.NullValue, valueErr(n, e, "is not a number")
+		bad := l
+		if okL {
+			bad = r
+		}
+		err := valueErr(n, e, "is not a number")
+		err.Value = bad.String()
+		return value.NullValue, err
 	}
 	v, ok := arith(n.op, x, y)
 	if !ok {
@@ -42,7 +48,7 @@ func (n *arithNode) eval(e *env) (value.Value, error) {
 	return v, nil
 }
 
-func valueErr(n node, e *env, reason string) error {
+func valueErr(n node, e *env, reason string) *ValueError {
 	off := int64(-1)
 	if e.row != nil {
 		off = e.off
