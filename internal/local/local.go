@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/batonrun/baton/events"
+	"github.com/batonrun/baton/internal/chaos"
 	"github.com/batonrun/baton/internal/localrt"
 )
 
@@ -63,6 +64,15 @@ type Config struct {
 	Progress func(Progress)
 	// JobID overrides the random job id (tests).
 	JobID string
+	// Chaos, when set, injects its faults into the ledger, bus, object
+	// store and runtime (testing; `baton run --chaos SEED`). Its duplicate
+	// and delay settings replace DuplicateProbability.
+	Chaos *chaos.Plan
+	// ChaosReplace replaces the object when Chaos.Replace is set; nil
+	// disables replacement (a user's file is never rewritten by default).
+	ChaosReplace chaos.Replacer
+	// Sweep configures the stalled-range sweeper.
+	Sweep SweepOptions
 }
 
 // Validate reports every problem with the config.
@@ -79,6 +89,9 @@ func (c Config) Validate() error {
 	}
 	if c.CacheBytes < 0 {
 		errs = append(errs, fmt.Errorf("cache size %d is negative", c.CacheBytes))
+	}
+	if c.Chaos != nil {
+		errs = append(errs, c.Chaos.Validate())
 	}
 	errs = append(errs, c.Format.Validate(), c.Limits.Validate(), c.Runtime.Validate())
 	return errors.Join(errs...)
@@ -99,6 +112,10 @@ type Outcome struct {
 	Runtime   localrt.Stats
 	// Published and Delivered count bus events and deliveries.
 	Published, Delivered int64
+	// Chaos counts the faults injected (Config.Chaos); Redrives the
+	// sweeps that re-published the job's next events.
+	Chaos    chaos.Stats
+	Redrives int
 	// TracePath is the job's span file (read by `baton trace`), LogPath its
 	// JSON log file (one Lambda-format line per log record).
 	TracePath, LogPath string

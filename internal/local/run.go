@@ -14,6 +14,7 @@ import (
 
 	"github.com/batonrun/baton/aggregate/fanin"
 	"github.com/batonrun/baton/events"
+	"github.com/batonrun/baton/internal/chaos"
 	"github.com/batonrun/baton/internal/ids"
 	"github.com/batonrun/baton/internal/joblog"
 	"github.com/batonrun/baton/internal/ledger"
@@ -57,7 +58,7 @@ func Run(ctx context.Context, cfg Config) (Outcome, error) {
 	if err != nil {
 		return Outcome{}, err
 	}
-	e := &env{cfg: cfg, ledger: led, store: store, tel: tel}
+	e := &env{cfg: cfg, raw: led, ledger: led, store: store, splitStore: store, workStore: store, tel: tel}
 	if err := e.build(); err != nil {
 		return Outcome{}, errors.Join(err, tel.close(ctx))
 	}
@@ -68,6 +69,9 @@ func Run(ctx context.Context, cfg Config) (Outcome, error) {
 	out.Wall = time.Since(start)
 	out.Runtime = e.rt.Stats()
 	out.Published, out.Delivered = e.bus.Counts()
+	if e.chaos != nil {
+		out.Chaos = e.chaos.Stats()
+	}
 	out.TracePath, out.LogPath = TracePath(stateDirOf(cfg), jobID), LogPath(stateDirOf(cfg), jobID)
 	return out, errors.Join(err, tel.close(ctx)) // runJob returned with the runtime idle
 }
@@ -97,20 +101,33 @@ func objectOf(cfg Config) (events.ObjectRef, ObjectStore, error) {
 // env is one local deployment: runtime, bus and the three functions.
 type env struct {
 	cfg         Config
-	ledger      *sqlite.Ledger
-	store       ObjectStore
+	raw         *sqlite.Ledger   // for the waiter and the sweeper
+	ledger      chaos.LedgerPort // for the handlers: raw, or with chaos
+	store       ObjectStore      // as configured
+	splitStore  ObjectStore      // the splitter's: store, or with chaos
+	workStore   ObjectStore      // the workers': store, or with chaos and replacement
+	chaos       *chaos.Injector  // nil without Config.Chaos
 	tel         *telemetry
 	rt          *localrt.Runtime
-	bus         *localbus.Bus
-	ended       chan struct{}      // a terminal event was published
-	started     *events.JobStarted // read once, for progress reports
+	bus         *localbus.Bus       // reliable: the first event, the sweeper
+	pub         chaos.PublisherPort // for the handlers: bus, or with chaos
+	ended       chan struct{}       // a terminal event was published
+	started     *events.JobStarted  // read once, for progress reports
 	bytesDone   atomic.Int64
 	failures    atomic.Int64
 	lastFailure atomic.Value // string
 }
 
 func (e *env) build() error {
+	if err := e.wrapChaos(); err != nil {
+		return err
+	}
 	ro := e.cfg.Runtime
+	bo := localbus.Options{DuplicateProbability: e.cfg.DuplicateProbability, Seed: e.cfg.Seed}
+	if e.chaos != nil {
+		ro.Faults = e.chaos.Runtime(FnWorker)
+		bo = e.chaos.Plan().BusOptions()
+	}
 	userOnFailure := ro.OnFailure
 	ro.OnFailure = func(fn string, payload []byte, err error) {
 		e.failures.Add(1)
@@ -123,19 +140,19 @@ func (e *env) build() error {
 		localrt.Function{Name: FnSplitter, New: func() (lambda.Handler, error) {
 			o := splitter.Options{Tracer: e.tel.prov.TracerProvider(), Propagator: e.tel.prov.Propagator(),
 				Meter: e.tel.prov.MeterProvider(), Logger: e.tel.logger}
-			return e.tel.flushing(lambda.NewHandler(splitter.New(e.store, e.ledger, e.bus, o).Handle)), nil
+			return e.tel.flushing(lambda.NewHandler(splitter.New(e.splitStore, e.ledger, e.pub, o).Handle)), nil
 		}, Timeout: localrt.DefaultTimeout},
 		localrt.Function{Name: FnWorker, New: e.newWorker},
 		localrt.Function{Name: FnAggregator, New: func() (lambda.Handler, error) {
 			o := fanin.Options{Tracer: e.tel.prov.TracerProvider(), Propagator: e.tel.prov.Propagator(),
 				Meter: e.tel.prov.MeterProvider(), Logger: e.tel.logger}
-			return e.tel.flushing(lambda.NewHandler(fanin.New(e.ledger, e.bus, o).Handle)), nil
+			return e.tel.flushing(lambda.NewHandler(fanin.New(e.ledger, e.pub, o).Handle)), nil
 		}, Timeout: localrt.DefaultTimeout},
 	)
 	if err != nil {
 		return err
 	}
-	bus, err := localbus.New(rt, localbus.Options{DuplicateProbability: e.cfg.DuplicateProbability, Seed: e.cfg.Seed})
+	bus, err := localbus.New(rt, bo)
 	if err != nil {
 		return err
 	}
@@ -152,17 +169,20 @@ func (e *env) build() error {
 			}
 		}
 	})
-	e.rt, e.bus = rt, bus
+	e.rt, e.bus, e.pub = rt, bus, bus
+	if e.chaos != nil {
+		e.pub = e.chaos.Publisher(bus)
+	}
 	return nil
 }
 
 // newWorker is one worker container: its own warm cache over the shared store.
 func (e *env) newWorker() (lambda.Handler, error) {
-	c, err := cache.New(e.store, cache.Options{MaxBytes: e.cfg.CacheBytes})
+	c, err := cache.New(e.workStore, cache.Options{MaxBytes: e.cfg.CacheBytes})
 	if err != nil {
 		return nil, err
 	}
-	w, err := worker.New(c, e.ledger, e.bus, worker.Options{Progress: e, Tracer: e.tel.prov.TracerProvider(),
+	w, err := worker.New(c, e.ledger, e.pub, worker.Options{Progress: e, Tracer: e.tel.prov.TracerProvider(),
 		Propagator: e.tel.prov.Propagator(), Meter: e.tel.prov.MeterProvider(), Logger: e.tel.logger})
 	if err != nil {
 		return nil, err
@@ -193,12 +213,23 @@ func (e *env) runJob(ctx context.Context, req events.JobRequested) (Outcome, err
 func (e *env) wait(ctx context.Context, out Outcome) (Outcome, error) {
 	tick := time.NewTicker(pollEvery)
 	defer tick.Stop()
+	sw := &sweeper{opts: e.cfg.Sweep.withDefaults(e.workerTimeout()), lastActivity: time.Now()}
+	defer func() { out.Redrives = sw.sweeps }()
 	for {
 		idle := e.idleNow()
 		done, err := e.terminal(ctx, &out)
 		if err != nil || done {
 			e.report(ctx, out.JobID)
 			return out, err
+		}
+		st := e.rt.Stats()
+		published, _ := e.bus.Counts()
+		if sw.due(time.Now(), idle, st.Invocations, published) {
+			if ok, err := e.sweep(ctx, sw, out.JobID); err != nil {
+				return out, fmt.Errorf("job %s: redriving: %w", out.JobID, err)
+			} else if ok {
+				idle = false
+			}
 		}
 		if idle {
 			last, _ := e.lastFailure.Load().(string)
@@ -218,6 +249,14 @@ func (e *env) wait(ctx context.Context, out Outcome) (Outcome, error) {
 	}
 }
 
+// workerTimeout is the range workers' invocation timeout.
+func (e *env) workerTimeout() time.Duration {
+	if t := e.cfg.Runtime.Timeout; t > 0 {
+		return t
+	}
+	return localrt.DefaultTimeout
+}
+
 func (e *env) idleNow() bool {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Millisecond)
 	defer cancel()
@@ -226,7 +265,7 @@ func (e *env) idleNow() bool {
 
 // terminal reads the job's terminal entry into out.
 func (e *env) terminal(ctx context.Context, out *Outcome) (bool, error) {
-	entry, err := e.ledger.Get(ctx, out.JobID, joblog.KeyTerminal)
+	entry, err := e.raw.Get(ctx, out.JobID, joblog.KeyTerminal)
 	if errors.Is(err, ledger.ErrNotFound) {
 		return false, nil
 	}
@@ -249,7 +288,7 @@ func (e *env) report(ctx context.Context, jobID string) {
 		return
 	}
 	if e.started == nil {
-		if entry, err := e.ledger.Get(ctx, jobID, joblog.KeyJob); err == nil {
+		if entry, err := e.raw.Get(ctx, jobID, joblog.KeyJob); err == nil {
 			var js events.JobStarted
 			if joblog.Decode(entry, &js) == nil {
 				e.started = &js
@@ -260,7 +299,7 @@ func (e *env) report(ctx context.Context, jobID string) {
 	if js := e.started; js != nil {
 		p.Ranges, p.BytesTotal = js.RangeCount, js.Spec.Object.SizeBytes
 	}
-	if n, err := e.ledger.Count(ctx, jobID, joblog.PrefixDone); err == nil {
+	if n, err := e.raw.Count(ctx, jobID, joblog.PrefixDone); err == nil {
 		p.RangesDone = n
 	}
 	p.BytesDone = min(p.BytesDone, p.BytesTotal)
