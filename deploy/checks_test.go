@@ -23,6 +23,9 @@ func allChecks() []check {
 		{"storage", checkStorage},
 		{"input", checkInput},
 		{"memory", checkMemory},
+		{"allowlist", checkAllowedSources},
+		{"splitter-routes", checkSplitterRoutes},
+		{"bus-policy", checkBusPolicy},
 	}
 }
 

@@ -55,3 +55,27 @@ func checkEnv(t tree) []error {
 	}
 	return p
 }
+
+// checkAllowedSources: the splitter's allow-list is the input bucket (the
+// bucket sending EventBridge notifications), whole or under a prefix:
+// "!Ref Input" or "!Sub ${Input}/..." with nothing else before the
+// bucket, so a job can never be pointed at the payload bucket or any other
+// bucket the splitter's role can read.
+func checkAllowedSources(t tree) []error {
+	var p problems
+	for id, name := range functionsByID(t) {
+		if name != splitter {
+			continue
+		}
+		v := fnEnv(t, id)["BATON_ALLOWED_SOURCES"]
+		if b := refTo(v, ""); b != "" && eventBridgeEnabled(t, b) {
+			continue
+		}
+		sub, _ := get(v, "Fn::Sub").(string)
+		bucket, rest, _ := strings.Cut(strings.TrimPrefix(sub, "${"), "}")
+		if !strings.HasPrefix(sub, "${") || !eventBridgeEnabled(t, bucket) || (rest != "" && !strings.HasPrefix(rest, "/")) || strings.ContainsAny(rest, ",*") {
+			p.add(id, "BATON_ALLOWED_SOURCES is %v, want the input bucket: !Ref it or !Sub ${Input}/prefix (one entry, no wildcard)", v)
+		}
+	}
+	return p
+}

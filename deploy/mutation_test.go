@@ -166,6 +166,43 @@ func TestEachCheckFires(t *testing.T) {
 		{"splitter reads another bucket", "input", "s3:GetObject ", func(t *testing.T, m tree) {
 			statement(t, m, "SplitterRole", "ReadInput")["Resource"] = tree{"Fn::Sub": "${PayloadBucket.Arn}/*"}
 		}},
+		{"allow-list is the payload bucket", "allowlist", "BATON_ALLOWED_SOURCES", func(t *testing.T, m tree) {
+			at(t, pr(t, m, "SplitterFunction"), "Environment", "Variables")["BATON_ALLOWED_SOURCES"] = tree{"Ref": "PayloadBucket"}
+		}},
+		{"allow-list wildcard", "allowlist", "BATON_ALLOWED_SOURCES", func(t *testing.T, m tree) {
+			at(t, pr(t, m, "SplitterFunction"), "Environment", "Variables")["BATON_ALLOWED_SOURCES"] = tree{"Fn::Sub": "${InputBucket}/*"}
+		}},
+		{"allow-list adds a bucket", "allowlist", "BATON_ALLOWED_SOURCES", func(t *testing.T, m tree) {
+			at(t, pr(t, m, "SplitterFunction"), "Environment", "Variables")["BATON_ALLOWED_SOURCES"] = tree{"Fn::Sub": "${InputBucket},${PayloadBucket}"}
+		}},
+		{"allow-list empty", "allowlist", "BATON_ALLOWED_SOURCES", func(t *testing.T, m tree) {
+			at(t, pr(t, m, "SplitterFunction"), "Environment", "Variables")["BATON_ALLOWED_SOURCES"] = ""
+		}},
+		{"splitter also gets JobSucceeded", "splitter-routes", "JobSucceeded", func(t *testing.T, m tree) {
+			at(t, pr(t, m, "JobRequestedRule"), "EventPattern")["detail-type"] = []any{"JobRequested", "JobSucceeded"}
+		}},
+		{"splitter takes any source", "splitter-routes", "want only", func(t *testing.T, m tree) {
+			at(t, pr(t, m, "JobRequestedRule"), "EventPattern")["source"] = []any{"baton", "custom.app"}
+		}},
+		{"splitter gets deletions", "splitter-routes", "Object Deleted", func(t *testing.T, m tree) {
+			at(t, pr(t, m, "ObjectCreatedRule"), "EventPattern")["detail-type"] = []any{"Object Created", "Object Deleted"}
+		}},
+		{"uploads of any bucket to the splitter", "splitter-routes", "want only", func(t *testing.T, m tree) {
+			delete(at(t, pr(t, m, "ObjectCreatedRule"), "EventPattern"), "detail")
+		}},
+		{"bus open to everyone", "bus-policy", `"*"`, func(t *testing.T, m tree) {
+			at(t, m, "Resources")["OpenBus"] = tree{"Type": "AWS::Events::EventBusPolicy", "Properties": tree{
+				"EventBusName": tree{"Ref": "EventBus"}, "StatementId": "open",
+				"Statement": tree{"Effect": "Allow", "Principal": "*", "Action": "events:PutEvents", "Resource": getAtt("EventBus", "Arn")}}}
+		}},
+		{"bus open to another account", "bus-policy", "111122223333", func(t *testing.T, m tree) {
+			at(t, m, "Resources")["OtherAccount"] = tree{"Type": "AWS::Events::EventBusPolicy", "Properties": tree{
+				"EventBusName": tree{"Ref": "EventBus"}, "StatementId": "other", "Action": "events:PutEvents", "Principal": "111122223333"}}
+		}},
+		{"bus policy property for another account", "bus-policy", "arn:aws:iam::111122223333:root", func(t *testing.T, m tree) {
+			pr(t, m, "EventBus")["Policy"] = tree{"Version": "2012-10-17", "Statement": []any{tree{"Effect": "Allow",
+				"Principal": tree{"AWS": "arn:aws:iam::111122223333:root"}, "Action": "events:PutEvents", "Resource": getAtt("EventBus", "Arn")}}}
+		}},
 		{"worker memory parameter too small", "memory", "MinValue is 128", func(t *testing.T, m tree) {
 			at(t, m, "Parameters", "WorkerMemory")["MinValue"] = "128"
 		}},

@@ -126,3 +126,64 @@ func eventBridgeEnabled(t tree, id string) bool {
 	return typeOf(t, id) == "AWS::S3::Bucket" &&
 		str(props(t, id), "NotificationConfiguration", "EventBridgeConfiguration", "EventBridgeEnabled") == "true"
 }
+
+// checkSplitterRoutes: every rule that invokes the splitter matches
+// exactly one of the two ways a job starts: JobRequested from source baton
+// on the stack's custom bus, or aws.s3 "Object Created" on the default bus
+// filtered to the input bucket. Nothing else reaches it.
+func checkSplitterRoutes(t tree) []error {
+	var p problems
+	for _, r := range routes(t, &p) {
+		if r.fn != splitter {
+			continue
+		}
+		custom := typeOf(t, r.bus) == "AWS::Events::EventBus"
+		names := list(get(props(t, r.rule), "EventPattern", "detail", "bucket", "name"))
+		switch {
+		case custom && reflect.DeepEqual(r.sources, []string{events.Source}) && reflect.DeepEqual(r.types, []string{events.TypeJobRequested}):
+		case r.bus == "" && reflect.DeepEqual(r.sources, []string{s3Source}) && reflect.DeepEqual(r.types, []string{s3ObjectCreated}) &&
+			len(names) == 1 && eventBridgeEnabled(t, refTo(names[0], "")):
+		default:
+			p.add(r.rule, "invokes the splitter for sources %v, detail-types %v on bus %q; want only [%s] [%s] on the custom bus or [%s] [%s] for the input bucket on the default bus",
+				r.sources, r.types, r.bus, events.Source, events.TypeJobRequested, s3Source, s3ObjectCreated)
+		}
+	}
+	return p
+}
+
+// checkBusPolicy: the custom bus has no resource policy granting anyone
+// outside this account: EventBridge then takes PutEvents only from this
+// account's principals allowed by IAM. An EventBusPolicy (or a bus's Policy
+// property) may only name this account.
+func checkBusPolicy(t tree) []error {
+	var p problems
+	account := []any{tree{"Ref": "AWS::AccountId"}, tree{"Fn::Sub": "arn:aws:iam::${AWS::AccountId}:root"}}
+	thisAccount := func(v any) bool { return slices.ContainsFunc(account, func(a any) bool { return reflect.DeepEqual(a, v) }) }
+	var docs []any
+	for _, id := range ofType(t, "AWS::Events::EventBusPolicy") {
+		pr := props(t, id)
+		if pr := get(pr, "Principal"); pr != nil && !thisAccount(pr) {
+			p.add(id, "lets principal %v put events on the bus; only this account may", pr)
+		}
+		docs = append(docs, get(pr, "Statement"))
+	}
+	for _, id := range ofType(t, "AWS::Events::EventBus") {
+		docs = append(docs, get(props(t, id), "Policy", "Statement"))
+	}
+	for _, doc := range docs {
+		for _, s := range list(doc) {
+			if str(s, "Effect") != "Allow" {
+				continue
+			}
+			for _, pr := range append(list(get(s, "Principal", "AWS")), list(get(s, "Principal", "Service"))...) {
+				if !thisAccount(pr) {
+					p.add("bus policy", "allows principal %v; only this account may put events on the bus", pr)
+				}
+			}
+			if s, ok := get(s, "Principal").(string); ok {
+				p.add("bus policy", "allows principal %q; only this account may put events on the bus", s)
+			}
+		}
+	}
+	return p
+}

@@ -82,3 +82,20 @@ Resources:
 		}
 	}
 }
+
+// The splitter's allow-list resolves through Fn::Sub to the input bucket
+// (the whole bucket with AllowedInputPrefix's empty default).
+func TestSplitterEnvironmentAllowList(t *testing.T) {
+	s, err := loadStack(filepath.Join(moduleRoot(t), "deploy", "template.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	vars, err := s.environment("splitter", map[string]string{"LedgerTable": "t", "EventBus": "b", "PayloadBucket": "p",
+		"InputBucket": "in-bucket", "HasOtelCollector": "false"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(vars, "BATON_ALLOWED_SOURCES=in-bucket/") {
+		t.Fatalf("splitter environment %v has no BATON_ALLOWED_SOURCES=in-bucket/", vars)
+	}
+}

@@ -278,6 +278,9 @@ func (s *stack) resolve(v any, refs map[string]string) (any, error) {
 			}
 			return nil, fmt.Errorf("condition %q: the test gives no value", cond)
 		}
+		if sub, ok := t["Fn::Sub"].(string); ok && len(t) == 1 {
+			return s.sub(sub, refs)
+		}
 		if id := refTarget(t); id != "" && len(t) == 1 {
 			if val, ok := refs[id]; ok {
 				return val, nil
@@ -313,6 +316,29 @@ func (s *stack) resolve(v any, refs map[string]string) (any, error) {
 		return strconv.Itoa(t), nil
 	}
 	return v, nil
+}
+
+// sub evaluates the string form of Fn::Sub: each ${X} is resolved as
+// !Ref X would be; ${X.Attr} and other forms are errors.
+func (s *stack) sub(str string, refs map[string]string) (string, error) {
+	var b strings.Builder
+	for {
+		before, rest, found := strings.Cut(str, "${")
+		b.WriteString(before)
+		if !found {
+			return b.String(), nil
+		}
+		name, after, closed := strings.Cut(rest, "}")
+		if !closed || strings.Contains(name, ".") {
+			return "", fmt.Errorf("Fn::Sub %q: only ${Name} is supported here", str)
+		}
+		v, err := s.resolve(map[string]any{"Ref": name}, refs)
+		if err != nil {
+			return "", fmt.Errorf("Fn::Sub: %w", err)
+		}
+		fmt.Fprint(&b, v)
+		str = after
+	}
 }
 
 // refTarget returns X of {"Ref": X} or {"Fn::GetAtt": [X, _]}, else "".

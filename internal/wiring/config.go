@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/batonrun/baton/internal/splitter"
 )
 
 // Config is a function's configuration, read from its environment by
@@ -37,6 +39,22 @@ type Config struct {
 	// requests that leave them zero (BATON_RANGE_SIZE_BYTES,
 	// BATON_BATCH_SIZE_BYTES; splitter only; 0 = Baton's defaults).
 	RangeSizeBytes, BatchSizeBytes int64
+	// AllowedSources are the buckets ("bucket") and bucket prefixes
+	// ("bucket/prefix/") jobs may read (BATON_ALLOWED_SOURCES,
+	// comma-separated; splitter only; see splitter.Options.AllowedSources).
+	// Empty allows every object the function's role can read; the SAM
+	// template always sets it, to the input bucket by default.
+	AllowedSources []string
+	// WorkerTimeout is the range worker's Lambda timeout
+	// (BATON_WORKER_TIMEOUT_SECONDS, whole seconds; sweeper only; default
+	// 900 s, Lambda's maximum).
+	WorkerTimeout time.Duration
+	// StalledAfter is how long a range may go without progress before the
+	// sweeper re-publishes its next event (BATON_STALLED_AFTER_SECONDS,
+	// whole seconds; sweeper only). Unset, it is StalledAfterTimeouts
+	// worker timeouts; it may not be less than one worker timeout (a
+	// running invocation would be redriven).
+	StalledAfter time.Duration
 	// TraceExporter is where spans go (BATON_TRACE_EXPORTER): "none" (the
 	// default), "otlp" (OTLP/HTTP to OTLPEndpoint, e.g. the ADOT collector
 	// layer) or "file" (a span file per process in TraceDir).
@@ -64,7 +82,16 @@ const (
 	Splitter   = "splitter"
 	Worker     = "worker"
 	Aggregator = "aggregator"
+	Sweeper    = "sweeper"
 )
+
+// StalledAfterTimeouts is the sweeper's default threshold in worker
+// timeouts: a range that is merely slow, or whose continuation Lambda is
+// still retrying, is not redriven.
+const StalledAfterTimeouts = 3
+
+// defaultWorkerTimeout is Lambda's longest timeout, the template's default.
+const defaultWorkerTimeout = 900 * time.Second
 
 func envVars() []envVar {
 	str := func(p func(*Config) *string) func(*Config, string) error {
@@ -96,6 +123,9 @@ func envVars() []envVar {
 		{name: "BATON_UPLOAD_QUERY", functions: splitterOnly, set: str(func(c *Config) *string { return &c.UploadQuery })},
 		{name: "BATON_RANGE_SIZE_BYTES", functions: splitterOnly, set: func(c *Config, v string) (err error) { c.RangeSizeBytes, err = positive(v); return }},
 		{name: "BATON_BATCH_SIZE_BYTES", functions: splitterOnly, set: func(c *Config, v string) (err error) { c.BatchSizeBytes, err = positive(v); return }},
+		{name: "BATON_ALLOWED_SOURCES", functions: splitterOnly, set: setAllowedSources},
+		{name: "BATON_WORKER_TIMEOUT_SECONDS", functions: []string{Sweeper}, set: seconds(func(c *Config) *time.Duration { return &c.WorkerTimeout })},
+		{name: "BATON_STALLED_AFTER_SECONDS", functions: []string{Sweeper}, set: seconds(func(c *Config) *time.Duration { return &c.StalledAfter })},
 	}
 }
 
@@ -135,6 +165,11 @@ func ConfigFromEnv(function string, getenv func(string) string) (Config, error) 
 			errs = append(errs, fmt.Errorf("%s=%q: %w", v.name, val, err))
 		}
 	}
+	if function == Sweeper {
+		if err := sweeperDefaults(&c); err != nil {
+			errs = append(errs, err)
+		}
+	}
 	if c.TraceExporter == "file" && c.TraceDir == "" {
 		errs = append(errs, errors.New("BATON_TRACE_EXPORTER=file needs BATON_TRACE_DIR"))
 	}
@@ -154,6 +189,41 @@ func ConfigFromEnv(function string, getenv func(string) string) (Config, error) 
 		errs = append(errs, fmt.Errorf("BATON_BACKEND=%q: want aws or local", c.Backend))
 	}
 	return c, errors.Join(errs...)
+}
+
+// seconds sets a duration from a positive whole number of seconds.
+func seconds(p func(*Config) *time.Duration) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		n, err := positive(v)
+		*p(c) = time.Duration(n) * time.Second
+		return err
+	}
+}
+
+// sweeperDefaults fills the sweeper's timing and checks that it does not
+// redrive ranges that may still be running.
+func sweeperDefaults(c *Config) error {
+	if c.WorkerTimeout == 0 {
+		c.WorkerTimeout = defaultWorkerTimeout
+	}
+	if c.StalledAfter == 0 {
+		c.StalledAfter = StalledAfterTimeouts * c.WorkerTimeout
+	}
+	if c.StalledAfter < c.WorkerTimeout {
+		return fmt.Errorf("BATON_STALLED_AFTER_SECONDS=%d is less than the worker timeout (%d s): running ranges would be redriven",
+			int64(c.StalledAfter/time.Second), int64(c.WorkerTimeout/time.Second))
+	}
+	return nil
+}
+
+// setAllowedSources splits a comma-separated allow-list, trimming spaces
+// around entries, and checks it as the splitter would.
+func setAllowedSources(c *Config, v string) error {
+	c.AllowedSources = nil
+	for _, e := range strings.Split(v, ",") {
+		c.AllowedSources = append(c.AllowedSources, strings.TrimSpace(e))
+	}
+	return splitter.Options{AllowedSources: c.AllowedSources}.Validate()
 }
 
 // positive parses a whole number greater than zero.

@@ -46,9 +46,10 @@ func telemetry(ctx context.Context, function string, c Config, getenv func(strin
 // SplitterOptions are the splitter's options from Config, with telemetry.
 func (d Deps) SplitterOptions() splitter.Options {
 	return splitter.Options{
-		UploadQuery: d.Config.UploadQuery,
-		Defaults:    eventsLimits(d.Config),
-		Tracer:      d.obs().TracerProvider(), Propagator: d.obs().Propagator(), Meter: d.obs().MeterProvider(), Logger: d.Logger,
+		UploadQuery:    d.Config.UploadQuery,
+		AllowedSources: d.Config.AllowedSources,
+		Defaults:       eventsLimits(d.Config),
+		Tracer:         d.obs().TracerProvider(), Propagator: d.obs().Propagator(), Meter: d.obs().MeterProvider(), Logger: d.Logger,
 	}
 }
 

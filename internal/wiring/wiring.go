@@ -90,16 +90,20 @@ func (d Deps) Handler(h func(context.Context, events.Envelope) error) lambda.Han
 		if ra, ok := d.Store.(readAheadDiscarder); ok {
 			defer ra.DiscardReadAhead()
 		}
+		if err := checkSize(env); err != nil {
+			return d.classify(ctx, env, err)
+		}
 		if events.IsClaimCheck(env.Detail) {
 			if d.Blobs == nil {
 				return fmt.Errorf("%s %s: claim-checked event but no payload store configured", env.DetailType, env.ID)
 			}
-			var err error
-			if env, err = claimcheck.Resolve(untraced(ctx), d.Blobs, env); err != nil {
-				return fmt.Errorf("%s %s: %w", env.DetailType, env.ID, err)
+			resolved, err := claimcheck.Resolve(untraced(ctx), d.Blobs, env)
+			if err != nil {
+				return d.classify(ctx, env, fmt.Errorf("%s %s: %w", env.DetailType, env.ID, err))
 			}
+			env = resolved
 		}
-		return h(ctx, env)
+		return d.classify(ctx, env, h(ctx, env))
 	})
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -56,19 +57,20 @@ func TestConfigFromEnvReadsEveryVariable(t *testing.T) {
 	m := awsEnv()
 	m["BATON_S3_PATH_STYLE"], m["BATON_LEDGER_TTL_DAYS"], m["BATON_UPLOAD_QUERY"] = "true", "7", "SELECT 1"
 	m["BATON_RANGE_SIZE_BYTES"], m["BATON_BATCH_SIZE_BYTES"] = "1048576", "4096"
+	m["BATON_ALLOWED_SOURCES"] = "input, shared/team-a/"
 	m["BATON_TRACE_EXPORTER"], m["BATON_TRACE_DIR"], m["OTEL_EXPORTER_OTLP_ENDPOINT"] = "file", "/traces", "http://127.0.0.1:4318"
 	c, err := ConfigFromEnv(Splitter, env(m))
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := Config{Backend: "aws", Table: "tbl", EventBus: "b", PayloadBucket: "p", S3PathStyle: true, LedgerTTL: 7 * 24 * time.Hour,
-		UploadQuery: "SELECT 1", RangeSizeBytes: 1 << 20, BatchSizeBytes: 4096,
+		UploadQuery: "SELECT 1", RangeSizeBytes: 1 << 20, BatchSizeBytes: 4096, AllowedSources: []string{"input", "shared/team-a/"},
 		TraceExporter: "file", TraceDir: "/traces", OTLPEndpoint: "http://127.0.0.1:4318"}
-	if c != want {
+	if !reflect.DeepEqual(c, want) {
 		t.Fatalf("config %+v, want %+v", c, want)
 	}
 	// The worker does not read the splitter's variables.
-	if c, _ := ConfigFromEnv(Worker, env(m)); c.UploadQuery != "" || c.RangeSizeBytes != 0 {
+	if c, _ := ConfigFromEnv(Worker, env(m)); c.UploadQuery != "" || c.RangeSizeBytes != 0 || c.AllowedSources != nil {
 		t.Errorf("worker read splitter-only variables: %+v", c)
 	}
 }

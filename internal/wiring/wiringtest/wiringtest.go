@@ -47,6 +47,13 @@ func (r *Recorder) Published(detailType string) []events.Envelope {
 	return out
 }
 
+// all returns every recorded event.
+func (r *Recorder) all() []events.Envelope {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]events.Envelope(nil), r.envs...)
+}
+
 // Env is a set of in-memory adapters and the Deps built on them.
 type Env struct {
 	Store  *objmem.Store
