@@ -103,6 +103,9 @@ func merge(log jobLog) (events.JobSucceeded, error) {
 		out.Stats.Records += ck.Records
 		out.Stats.Bytes += ck.Bytes
 	}
+	if err := badRecordStats(js.Spec.Limits, log.ckpts, &out.Stats); err != nil {
+		return out, err
+	}
 	res, err := c.Plan.Finalize(total)
 	if err != nil {
 		return out, fmt.Errorf("finalizing result: %w", err)
@@ -112,6 +115,27 @@ func merge(log jobLog) (events.JobSucceeded, error) {
 	out.Stats.Invocations = len(log.ckpts)
 	out.Stats.Hops = len(log.ckpts) - js.RangeCount
 	return out, nil
+}
+
+// badRecordStats sums the checkpoints' bad records into st, with the job's
+// first events.MaxBadRecordSamples samples by byte offset, and fails the job
+// (a *failure.BadRecordsError naming the first) when the total exceeds
+// limits.MaxBadRecords: each range checks only its own count.
+func badRecordStats(limits events.Limits, ckpts []events.CheckpointCommitted, st *events.Stats) error {
+	var samples []events.BadRecordSample
+	for _, ck := range ckpts {
+		st.BadRecords += ck.BadRecords
+		samples = append(samples, ck.BadRecordSamples...)
+	}
+	if st.BadRecords == 0 {
+		return nil
+	}
+	sort.Slice(samples, func(i, j int) bool { return samples[i].OffsetBytes < samples[j].OffsetBytes })
+	st.BadRecordSamples = samples[:min(len(samples), events.MaxBadRecordSamples)]
+	if st.BadRecords > limits.MaxBadRecords {
+		return &failure.BadRecordsError{Count: st.BadRecords, Max: limits.MaxBadRecords, RangeIndex: -1, First: samples[0]}
+	}
+	return nil
 }
 
 // checkBoundaries verifies that each range starts where the previous one's

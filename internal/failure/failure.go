@@ -19,6 +19,7 @@ func Code(err error) string {
 	var recErr *record.RecordError
 	var boundary *record.BoundaryError
 	var valErr *query.ValueError
+	var tooMany *BadRecordsError
 	switch {
 	case err == nil:
 		return ""
@@ -34,7 +35,7 @@ func Code(err error) string {
 		return events.CodeRecordTooBig
 	case errors.As(err, &boundary):
 		return events.CodeBoundary
-	case errors.As(err, &recErr), errors.As(err, &valErr):
+	case errors.As(err, &recErr), errors.As(err, &valErr), errors.As(err, &tooMany):
 		return events.CodeBadRecord
 	case errors.Is(err, query.ErrTooManyGroups), errors.Is(err, query.ErrTooManyRows):
 		return events.CodeTooLarge

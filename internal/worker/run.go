@@ -119,6 +119,7 @@ func (w *Worker) publishNext(ctx context.Context, inv invocation, c events.Check
 	next := events.RangeContinued{
 		SchemaVersion: events.SchemaVersion, JobID: inv.jobID, Range: inv.rng, Spec: inv.spec,
 		Generation: c.Generation + 1, CursorBytes: c.CursorBytes, Trace: w.tel.Inject(ctx),
+		BadRecordsBefore: inv.badBefore + c.BadRecords,
 	}
 	if err := w.publish(ctx, next); err != nil {
 		return err

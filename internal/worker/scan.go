@@ -52,12 +52,13 @@ func (w *Worker) scanFrom(ctx context.Context, inv invocation, store *countingRe
 	if err != nil {
 		return ck, fmt.Errorf("opening range %d: %w", inv.rng.Index, err)
 	}
-	s := &scanState{w: w, ctx: ctx, dec: dec, acc: acc, reserveCap: -1, tailFloor: inv.tailFloor}
+	s := &scanState{w: w, ctx: ctx, dec: dec, acc: acc, reserveCap: -1, tailFloor: inv.tailFloor,
+		bad: badRecords{rangeIndex: inv.rng.Index, before: inv.badBefore, max: inv.spec.Limits.MaxBadRecords, show: inv.spec.Limits.ShowBadValues}}
 	if deadline, ok := ctx.Deadline(); ok {
 		s.reserveCap = deadline.Sub(started) / 2
 	}
 	if err := s.loop(r, inv, &ck); err != nil {
-		return ck, err
+		return ck, w.firstOfRange(ctx, inv, err)
 	}
 	partial, err := acc.Partial().MarshalJSON()
 	if err != nil {
@@ -65,6 +66,7 @@ func (w *Worker) scanFrom(ctx context.Context, inv invocation, store *countingRe
 	}
 	ck.Partial = partial
 	ck.Records = s.records
+	ck.BadRecords, ck.BadRecordSamples = s.bad.count, s.bad.samples
 	ck.Bytes = ck.CursorBytes - ck.StartBytes
 	ck.CacheHits = src.Hits
 	ck.DurationMillis = w.opts.Now().Sub(started).Milliseconds()
@@ -77,7 +79,8 @@ type scanState struct {
 	ctx       context.Context
 	dec       *record.Decoder
 	acc       *query.Accumulator
-	records   int64
+	records   int64 // records read, the bad ones included
+	bad       badRecords
 	slowest   time.Duration
 	stoppedAt int64
 	// reserveCap bounds the tail reserve to half the invocation's time
@@ -130,11 +133,13 @@ func (s *scanState) consume(rec []byte, off int64) error {
 		return errStopHere
 	}
 	row, err := s.dec.Decode(rec, off)
-	if err != nil {
-		return err
+	if err == nil {
+		err = s.acc.Add(row, off) // all or nothing: a bad record leaves no trace
 	}
-	if err := s.acc.Add(row, off); err != nil {
-		return err
+	if err != nil {
+		if err := s.bad.skip(err, rec); err != nil {
+			return err
+		}
 	}
 	s.records++
 	return nil

@@ -164,7 +164,8 @@ func decodeInvocation(env events.Envelope) (invocation, error) {
 		if err := events.Decode(env, &e); err != nil {
 			return invocation{}, err
 		}
-		return invocation{jobID: e.JobID, rng: e.Range, spec: e.Spec, gen: e.Generation, cursor: e.CursorBytes, synced: true, trace: e.Trace}, nil
+		return invocation{jobID: e.JobID, rng: e.Range, spec: e.Spec, gen: e.Generation, cursor: e.CursorBytes, synced: true, trace: e.Trace,
+			badBefore: e.BadRecordsBefore}, nil
 	}
 	return invocation{}, fmt.Errorf("worker: %w %q", ErrUnknownDetailType, env.DetailType)
 }
@@ -178,6 +179,9 @@ type invocation struct {
 	cursor int64
 	synced bool
 	trace  *events.Trace
+	// badBefore is how many bad records the range's earlier generations
+	// skipped (RangeContinued.BadRecordsBefore).
+	badBefore int64
 	// tailFloor is set by run before the scan (see scanState.tailFloor).
 	tailFloor time.Duration
 }
