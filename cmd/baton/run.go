@@ -1,8 +1,10 @@
 package main
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"runtime"
 	"time"
@@ -24,6 +26,8 @@ type runFlags struct {
 	concurrency, maxHops, maxGroups, maxRanges int
 	duplicate                                  float64
 	seed                                       uint64
+	maxBadRecords                              int64
+	showBadValues                              bool
 }
 
 func newRunCmd(g *globals) *cobra.Command {
@@ -52,6 +56,8 @@ func newRunCmd(g *globals) *cobra.Command {
 	fl.IntVar(&f.maxHops, "max-hops", 0, "hop cap per range (default 1000)")
 	fl.IntVar(&f.maxGroups, "max-groups", 0, "most groups a result may have (default 100000)")
 	fl.IntVar(&f.maxRanges, "max-ranges", 0, "most ranges a job may have (default 10000)")
+	fl.Int64Var(&f.maxBadRecords, "max-bad-records", 0, "bad records (wrong CSV field count, invalid JSON, invalid UTF-8, a value that is not a number) to skip before the job fails; 0: the first one fails it")
+	fl.BoolVar(&f.showBadValues, "show-bad-values", false, "put the offending value (64 bytes at most) in bad-record samples and errors; by default they hold no record contents")
 	fl.BoolVar(&f.quiet, "quiet", false, "no progress bar or summary on stderr")
 	fl.Float64Var(&f.duplicate, "duplicate-deliveries", 0, "testing: deliver each event twice with this probability (0..1)")
 	fl.Uint64Var(&f.seed, "seed", 1, "testing: seed for duplicate deliveries and container recycling")
@@ -99,7 +105,30 @@ func runJob(cmd *cobra.Command, g *globals, f *runFlags, path string) error {
 	if !f.quiet {
 		printSummary(g.stderr, out)
 	}
-	return nil
+	return reportBadRecords(g.stderr, f.output, out.Succeeded.Stats)
+}
+
+// reportBadRecords says on w, even with --quiet, that a job skipped bad
+// records: a line for people, or with --output json a JSON object
+// {"badRecords": N, "badRecordSamples": [...]}.
+func reportBadRecords(w io.Writer, output string, s events.Stats) error {
+	if s.BadRecords == 0 {
+		return nil
+	}
+	if output == "json" {
+		enc := json.NewEncoder(w)
+		return enc.Encode(struct {
+			BadRecords       int64                    `json:"badRecords"`
+			BadRecordSamples []events.BadRecordSample `json:"badRecordSamples"`
+		}{s.BadRecords, s.BadRecordSamples})
+	}
+	first := s.BadRecordSamples[0]
+	msg := fmt.Sprintf("%d bad records skipped; first at byte %d: %s", s.BadRecords, first.OffsetBytes, first.Reason)
+	if first.Value != "" {
+		msg += fmt.Sprintf(" (value %q)", first.Value)
+	}
+	_, err := fmt.Fprintln(w, msg)
+	return err
 }
 
 func (f *runFlags) config(path, stateDir string) (local.Config, error) {
@@ -123,6 +152,7 @@ func (f *runFlags) config(path, stateDir string) (local.Config, error) {
 	limits := events.Limits{
 		RangeSizeBytes: size("range-size", f.rangeSize), BatchSizeBytes: size("batch-size", f.batchSize),
 		MaxRecordBytes: size("max-record-size", f.maxRecord), MaxHops: f.maxHops, MaxGroups: f.maxGroups, MaxRanges: f.maxRanges,
+		MaxBadRecords: f.maxBadRecords, ShowBadValues: f.showBadValues,
 	}
 	if f.timeout <= 0 {
 		errs = append(errs, fmt.Errorf("--timeout %v must be positive", f.timeout))
