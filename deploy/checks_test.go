@@ -26,6 +26,8 @@ func allChecks() []check {
 		{"allowlist", checkAllowedSources},
 		{"splitter-routes", checkSplitterRoutes},
 		{"bus-policy", checkBusPolicy},
+		{"retry-bound", checkRetryBound},
+		{"least-privilege", checkLeastPrivilege},
 	}
 }
 

@@ -203,6 +203,37 @@ func TestEachCheckFires(t *testing.T) {
 			pr(t, m, "EventBus")["Policy"] = tree{"Version": "2012-10-17", "Statement": []any{tree{"Effect": "Allow",
 				"Principal": tree{"AWS": "arn:aws:iam::111122223333:root"}, "Action": "events:PutEvents", "Resource": getAtt("EventBus", "Arn")}}}
 		}},
+		{"unbounded async retries", "retry-bound", "MaximumRetryAttempts is 185", func(t *testing.T, m tree) {
+			at(t, pr(t, m, "WorkerFunction"), "EventInvokeConfig")["MaximumRetryAttempts"] = "185"
+		}},
+		{"sweeper without retry bound", "retry-bound", "SweeperFunction", func(t *testing.T, m tree) {
+			delete(at(t, pr(t, m, "SweeperFunction"), "EventInvokeConfig"), "MaximumRetryAttempts")
+		}},
+		{"worker may delete ledger items", "least-privilege", "dynamodb:DeleteItem", func(t *testing.T, m tree) {
+			s := statement(t, m, "WorkerRole", "Ledger")
+			s["Action"] = append(list(s["Action"]), "dynamodb:DeleteItem")
+		}},
+		{"sweeper may write the ledger", "least-privilege", "dynamodb:PutItem", func(t *testing.T, m tree) {
+			s := statement(t, m, "SweeperRole", "Ledger")
+			s["Action"] = append(list(s["Action"]), "dynamodb:PutItem")
+		}},
+		{"sweeper cannot list jobs", "least-privilege", "missing dynamodb:Scan", func(t *testing.T, m tree) {
+			statement(t, m, "SweeperRole", "Ledger")["Action"] = []any{"dynamodb:GetItem", "dynamodb:Query"}
+		}},
+		{"sweeper reads the input", "least-privilege", "s3:GetObject on InputBucket", func(t *testing.T, m tree) {
+			statement(t, m, "SweeperRole", "ClaimChecks")["Resource"] = []any{tree{"Fn::Sub": "${PayloadBucket.Arn}/*"}, tree{"Fn::Sub": "${InputBucket.Arn}/*"}}
+		}},
+		{"aggregator reads the input", "least-privilege", "aggregator does not need", func(t *testing.T, m tree) {
+			statement(t, m, "AggregatorRole", "ClaimChecks")["Resource"] = tree{"Fn::Sub": "${InputBucket.Arn}/*"}
+		}},
+		{"sweeper cannot publish", "least-privilege", "missing events:PutEvents", func(t *testing.T, m tree) {
+			statement(t, m, "SweeperRole", "Publish")["Resource"] = getAtt("SweeperDLQ", "Arn")
+		}},
+		{"no sweeper", "functions", "sweeper is built by 0", func(t *testing.T, m tree) { delete(at(t, m, "Resources"), "SweeperFunction") }},
+		{"sweeper without tracing", "functions", "Tracing", func(t *testing.T, m tree) { delete(pr(t, m, "SweeperFunction"), "Tracing") }},
+		{"sweeper without variable", "env", "BATON_STALLED_AFTER_SECONDS", func(t *testing.T, m tree) {
+			delete(at(t, pr(t, m, "SweeperFunction"), "Environment", "Variables"), "BATON_STALLED_AFTER_SECONDS")
+		}},
 		{"worker memory parameter too small", "memory", "MinValue is 128", func(t *testing.T, m tree) {
 			at(t, m, "Parameters", "WorkerMemory")["MinValue"] = "128"
 		}},

@@ -13,9 +13,10 @@ const (
 	splitter   = "splitter"
 	worker     = "worker"
 	aggregator = "aggregator"
+	sweeper    = "sweeper"
 )
 
-func functionNames() []string { return []string{splitter, worker, aggregator} }
+func functionNames() []string { return []string{splitter, worker, aggregator, sweeper} }
 
 // ofType lists the logical IDs of the resources of type typ, sorted.
 func ofType(t tree, typ string) []string {

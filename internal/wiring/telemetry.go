@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/batonrun/baton/aggregate/fanin"
+	"github.com/batonrun/baton/internal/redrive"
 	"github.com/batonrun/baton/internal/splitter"
 	"github.com/batonrun/baton/internal/worker"
 	"github.com/batonrun/baton/observability"
@@ -65,6 +66,11 @@ func (d Deps) WorkerOptions() worker.Options {
 // FaninOptions are the aggregator's options, with telemetry.
 func (d Deps) FaninOptions() fanin.Options {
 	return fanin.Options{Tracer: d.obs().TracerProvider(), Propagator: d.obs().Propagator(), Meter: d.obs().MeterProvider(), Logger: d.Logger}
+}
+
+// RedriveOptions are the sweeper's options from Config.
+func (d Deps) RedriveOptions() redrive.Options {
+	return redrive.Options{StalledAfter: d.Config.StalledAfter}
 }
 
 // obs is Obs, or no-op providers when Deps were built without telemetry

@@ -36,8 +36,10 @@ type ObjectStore interface {
 	ReadRange(ctx context.Context, obj events.ObjectRef, offsetBytes, lengthBytes int64) ([]byte, error)
 }
 
-// Ledger is the union of what the three handlers ask of the ledger.
+// Ledger is the union of what the handlers and the sweeper ask of the
+// ledger.
 type Ledger interface {
+	Jobs(ctx context.Context) ([]ledger.JobSummary, error)
 	Append(ctx context.Context, jobID string, entries ...ledger.Entry) error
 	Get(ctx context.Context, jobID, key string) (ledger.Entry, error)
 	List(ctx context.Context, jobID, keyPrefix string) ([]ledger.Entry, error)
@@ -139,8 +141,8 @@ func FromEnv(ctx context.Context, function string, getenv func(string) string, s
 
 // Main is the whole body of a function's main: it builds the handler from
 // the process environment and hands it to lambda.Start, or prints why it
-// could not and exits with status 1. function is Splitter, Worker or
-// Aggregator.
+// could not and exits with status 1. function is Splitter, Worker,
+// Aggregator or Sweeper.
 func Main(function string, build func(Deps) (lambda.Handler, error)) {
 	h, err := buildFromEnv(context.Background(), function, os.Getenv, os.Stdout, build)
 	if err != nil {
