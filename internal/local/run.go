@@ -69,6 +69,7 @@ func Run(ctx context.Context, cfg Config) (Outcome, error) {
 	out.Wall = time.Since(start)
 	out.Runtime = e.rt.Stats()
 	out.Published, out.Delivered = e.bus.Counts()
+	out.Redrives = e.redrives
 	if e.chaos != nil {
 		out.Chaos = e.chaos.Stats()
 	}
@@ -111,6 +112,7 @@ type env struct {
 	rt          *localrt.Runtime
 	bus         *localbus.Bus       // reliable: the first event, the sweeper
 	pub         chaos.PublisherPort // for the handlers: bus, or with chaos
+	redrives    int                 // sweeps that re-published events
 	ended       chan struct{}       // a terminal event was published
 	started     *events.JobStarted  // read once, for progress reports
 	bytesDone   atomic.Int64
@@ -214,7 +216,7 @@ func (e *env) wait(ctx context.Context, out Outcome) (Outcome, error) {
 	tick := time.NewTicker(pollEvery)
 	defer tick.Stop()
 	sw := &sweeper{opts: e.cfg.Sweep.withDefaults(e.workerTimeout()), lastActivity: time.Now()}
-	defer func() { out.Redrives = sw.sweeps }()
+	defer func() { e.redrives = sw.sweeps }()
 	for {
 		idle := e.idleNow()
 		done, err := e.terminal(ctx, &out)
