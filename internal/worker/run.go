@@ -9,6 +9,7 @@ import (
 	"github.com/batonrun/baton/internal/failure"
 	"github.com/batonrun/baton/internal/joblog"
 	"github.com/batonrun/baton/internal/ledger"
+	"github.com/batonrun/baton/internal/record"
 	"github.com/batonrun/baton/internal/tracectx"
 )
 
@@ -159,9 +160,12 @@ func (w *Worker) publish(ctx context.Context, d events.Detail) error {
 // quoted field containing a line break that the range boundary split, in a
 // valid file. The fan-in's boundary check names such splits when the
 // ranges parse; this covers the ranges that cannot.
+// Only a record that does not parse gets the hint: a value the query
+// cannot use, or a count over --max-bad-records, is not about boundaries.
 func withSyncHint(inv invocation, err error) error {
-	code := failure.Code(err)
-	if inv.spec.Format.Kind != "csv" || inv.rng.OffsetBytes == 0 || (code != events.CodeBadRecord && code != events.CodeRecordTooBig) {
+	var recErr *record.RecordError
+	var tooLarge *record.RecordTooLargeError
+	if inv.spec.Format.Kind != "csv" || inv.rng.OffsetBytes == 0 || (!errors.As(err, &recErr) && !errors.As(err, &tooLarge)) {
 		return err
 	}
 	return fmt.Errorf("%w (range %d starts at byte %d and began at the first line break after it; if quoted fields contain line breaks, one may cross that boundary: use a larger --range-size)",
