@@ -123,7 +123,11 @@ func New(store ObjectStore, l Ledger, bus Publisher, o Options) *Splitter {
 }
 
 // JobID is the job a request starts: its JobID, or one derived from the
-// envelope id so that a redelivered request maps to the same job.
+// envelope id so that a redelivered request maps to the same job. A derived
+// id is 128 bits of SHA-256 of the event id (ids.Derive), which
+// EventBridge assigns at random per entry: it cannot be predicted from the
+// object, the query or the requester, and two requests for the same object
+// get different jobs. Clients that set JobID should use ids.New.
 func JobID(env events.Envelope, req events.JobRequested) string {
 	if req.JobID != "" {
 		return req.JobID

@@ -118,7 +118,7 @@ func checkRefused(t *testing.T, tc hostileCase, e *Env, err error, logs string) 
 	if jobs, _ := e.Ledger.Jobs(context.Background()); len(jobs) != 0 {
 		t.Errorf("%d jobs written", len(jobs))
 	}
-	if n := len(e.Bus.all()); n != 0 {
+	if n := len(e.Bus.All()); n != 0 {
 		t.Errorf("%d events published", n)
 	}
 }

@@ -47,8 +47,8 @@ func (r *Recorder) Published(detailType string) []events.Envelope {
 	return out
 }
 
-// all returns every recorded event.
-func (r *Recorder) all() []events.Envelope {
+// All returns every recorded event, in order.
+func (r *Recorder) All() []events.Envelope {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return append([]events.Envelope(nil), r.envs...)
