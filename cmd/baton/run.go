@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/batonrun/baton/events"
+	"github.com/batonrun/baton/internal/chaos"
 	"github.com/batonrun/baton/internal/local"
 	"github.com/batonrun/baton/internal/localrt"
 	"github.com/batonrun/baton/internal/query"
@@ -26,6 +27,7 @@ type runFlags struct {
 	concurrency, maxHops, maxGroups, maxRanges int
 	duplicate                                  float64
 	seed                                       uint64
+	chaosSeed                                  uint64
 	maxBadRecords                              int64
 	showBadValues                              bool
 }
@@ -61,6 +63,7 @@ func newRunCmd(g *globals) *cobra.Command {
 	fl.BoolVar(&f.quiet, "quiet", false, "no progress bar or summary on stderr")
 	fl.Float64Var(&f.duplicate, "duplicate-deliveries", 0, "testing: deliver each event twice with this probability (0..1)")
 	fl.Uint64Var(&f.seed, "seed", 1, "testing: seed for duplicate deliveries and container recycling")
+	fl.Uint64Var(&f.chaosSeed, "chaos", 0, "testing: inject the seeded fault schedule chaos.FromSeed(SEED) (errors, drops, duplicates, delays, crashes, kills, recycling); 0 means off")
 	_ = fl.MarkHidden("duplicate-deliveries")
 	_ = cmd.MarkFlagRequired("query")
 	return cmd
@@ -163,6 +166,11 @@ func (f *runFlags) config(path, stateDir string) (local.Config, error) {
 	cfg := local.Config{Path: path, Query: f.query, Format: format, Limits: limits, StateDir: stateDir,
 		Runtime:              localrt.Options{Timeout: f.timeout, Concurrency: f.concurrency, Seed: f.seed},
 		DuplicateProbability: f.duplicate, Seed: f.seed}
+	if f.chaosSeed != 0 {
+		plan := chaos.FromSeed(f.chaosSeed)
+		cfg.Chaos = &plan
+		cfg.Runtime.RetryAttempts = 10
+	}
 	if err := errors.Join(errs...); err != nil {
 		return cfg, err
 	}

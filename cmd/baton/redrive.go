@@ -1,0 +1,44 @@
+package main
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/batonrun/baton/internal/local"
+	"github.com/batonrun/baton/internal/localrt"
+)
+
+// newRedriveCmd is `baton redrive JOB`: re-publish the next event of every
+// range of a local job that has made no progress, and wait for its end.
+func newRedriveCmd(g *globals) *cobra.Command {
+	var timeout time.Duration
+	cmd := &cobra.Command{
+		Use:   "redrive JOB",
+		Short: "Re-publish the next event of every unfinished range of a local job and run it to its end",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			cfg := local.Config{StateDir: g.stateDir, Runtime: localrt.Options{Timeout: timeout}}
+			out, rep, err := local.Redrive(cmd.Context(), cfg, args[0])
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(g.stderr, "redrive %s: %d RangeAssigned, %d RangeContinued, fan-in %v (ended already: %v)\n",
+				rep.JobID, len(rep.Assigned), len(rep.Continued), rep.FanIn, rep.Ended)
+			if out.Failed != nil {
+				return fmt.Errorf("job %s failed (%s): %s", out.JobID, out.Failed.Code, out.Failed.Reason)
+			}
+			if out.Succeeded != nil {
+				render, err := renderer("table")
+				if err != nil {
+					return err
+				}
+				return render(g.stdout, out.Succeeded.Result)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().DurationVar(&timeout, "timeout", localrt.DefaultTimeout, "timeout of each range-worker invocation")
+	return cmd
+}
