@@ -77,6 +77,13 @@ func BenchmarkDecodeCSV(b *testing.B) {
 	benchScan(b, Format{Kind: CSV, Header: true}, []Column{{Index: 1}, {Index: 3}})
 }
 
+// BenchmarkDecodeCSVFields checks every record's field count (as a job's
+// spec does with NumFields): the fields after the last column read are
+// scanned too.
+func BenchmarkDecodeCSVFields(b *testing.B) {
+	benchScan(b, Format{Kind: CSV, Header: true, Fields: 5}, []Column{{Index: 1}, {Index: 3}})
+}
+
 func BenchmarkDecodeJSONL(b *testing.B) {
 	benchScan(b, Format{Kind: JSONL}, []Column{{Path: []string{"delay"}}, {Path: []string{"origin"}}})
 }
