@@ -1,0 +1,145 @@
+package chaos_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/batonrun/baton/aggregate/fanin"
+	"github.com/batonrun/baton/events"
+	"github.com/batonrun/baton/internal/joblog"
+	ledgermem "github.com/batonrun/baton/internal/ledger/memory"
+	objmem "github.com/batonrun/baton/internal/objstore/memory"
+	"github.com/batonrun/baton/internal/splitter"
+	"github.com/batonrun/baton/internal/worker"
+)
+
+// gate blocks every read until it is opened: the "killed" attempt, frozen
+// past its deadline while its retry and the retry's successor run.
+type gate struct {
+	*objmem.Store
+	open chan struct{}
+}
+
+func (g *gate) ReadRange(ctx context.Context, obj events.ObjectRef, off, n int64) ([]byte, error) {
+	<-g.open
+	return g.Store.ReadRange(ctx, obj, off, n)
+}
+
+type bus struct {
+	mu   sync.Mutex
+	envs []events.Envelope
+}
+
+func (b *bus) Publish(_ context.Context, envs ...events.Envelope) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.envs = append(b.envs, envs...)
+	return nil
+}
+
+func (b *bus) take(dt string) []events.Envelope {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	var out, rest []events.Envelope
+	for _, e := range b.envs {
+		if e.DetailType == dt {
+			out = append(out, e)
+		} else {
+			rest = append(rest, e)
+		}
+	}
+	b.envs = rest
+	return out
+}
+
+type slowClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *slowClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
+func (c *slowClock) BatchDone(string, int, int64, int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(time.Hour)
+}
+
+// A killed attempt's late writes are fenced: the attempt of generation 0
+// freezes past its deadline, its retry commits generation 0 and hands on,
+// generation 1 finishes the range; when the frozen attempt wakes and tries
+// to commit generation 0 (claiming the whole range), the conditional write
+// refuses it, it publishes nothing, and the result counts every record
+// once.
+func TestKilledAttemptsLateCommitIsFenced(t *testing.T) {
+	ctx := context.Background()
+	const rows = 4000
+	var b strings.Builder
+	for i := range rows {
+		fmt.Fprintf(&b, "row %d\n", i)
+	}
+	store := objmem.New(objmem.Options{})
+	obj := store.Put("", "in.txt", []byte(b.String()))
+	l, q := ledgermem.New(), &bus{}
+	req := events.JobRequested{SchemaVersion: events.SchemaVersion, JobID: "fence", Object: obj, Query: "SELECT count(*) FROM s3object",
+		Format: events.Format{Kind: "lines"}, Limits: events.Limits{BatchSizeBytes: 2 << 10}}
+	env, _ := events.Encode("r", time.Now(), req)
+	if err := splitter.New(store, l, q, splitter.Options{}).Handle(ctx, env); err != nil {
+		t.Fatal(err)
+	}
+	assigned := q.take(events.TypeRangeAssigned)
+	if len(assigned) != 1 {
+		t.Fatalf("%d ranges, want 1", len(assigned))
+	}
+	// The zombie: frozen before its first read.
+	frozen := &gate{Store: store, open: make(chan struct{})}
+	zombie, _ := worker.New(frozen, l, q, worker.Options{})
+	zombieDone := make(chan error, 1)
+	go func() { zombieDone <- zombie.Handle(ctx, assigned[0]) }()
+	// The retry: one slow batch, then it hands on at its deadline.
+	c := &slowClock{now: time.Now().Add(time.Hour)}
+	retry, _ := worker.New(store, l, q, worker.Options{Now: c.Now, Progress: c})
+	dctx, cancel := context.WithDeadline(ctx, c.Now().Add(90*time.Minute))
+	if err := retry.Handle(dctx, assigned[0]); err != nil {
+		t.Fatal(err)
+	}
+	cancel()
+	next := q.take(events.TypeRangeContinued)
+	if len(next) != 1 {
+		t.Fatalf("%d continuations, want 1", len(next))
+	}
+	successor, _ := worker.New(store, l, q, worker.Options{})
+	if err := successor.Handle(ctx, next[0]); err != nil {
+		t.Fatal(err)
+	}
+	// The zombie wakes and reads the whole range.
+	close(frozen.open)
+	if err := <-zombieDone; err != nil {
+		t.Fatal(err)
+	}
+	if late := q.take(events.TypeRangeContinued); len(late) != 0 {
+		t.Fatalf("the fenced attempt published %d continuations", len(late))
+	}
+	if n, _ := l.Count(ctx, "fence", joblog.PrefixCkpt); n != 2 {
+		t.Fatalf("%d checkpoints, want 2 (generation 0 by the retry, 1 by its successor)", n)
+	}
+	fanIns := q.take(events.TypeFanInRequested)
+	if len(fanIns) == 0 {
+		t.Fatal("no fan-in requested")
+	}
+	if err := fanin.New(l, q, fanin.Options{}).Handle(ctx, fanIns[0]); err != nil {
+		t.Fatal(err)
+	}
+	var js events.JobSucceeded
+	for _, e := range q.take(events.TypeJobSucceeded) {
+		if err := events.Decode(e, &js); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(js.Result.Rows) != 1 || js.Result.Rows[0][0] != fmt.Sprint(rows) {
+		t.Fatalf("result %v, want %d", js.Result.Rows, rows)
+	}
+}
