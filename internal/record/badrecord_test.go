@@ -21,6 +21,7 @@ func TestDecodeBadRecords(t *testing.T) {
 		{"csv exact", Format{Kind: CSV, Fields: 3}, []Column{{Index: 0}}, "a,b," + secret, ""},
 		{"csv too few", Format{Kind: CSV, Fields: 3}, []Column{{Index: 0}}, secret + ",b", "has 2 fields, want 3"},
 		{"csv too many", Format{Kind: CSV, Fields: 3}, []Column{{Index: 0}}, "a,b,c," + secret + ",e", "has 5 fields, want 3"},
+		{"csv one field", Format{Kind: CSV, Fields: 3}, []Column{{Index: 0}}, secret, "has 1 field, want 3"},
 		{"csv any count", Format{Kind: CSV}, []Column{{Index: 0}}, "a,b,c," + secret, ""},
 		{"csv too few for column", Format{Kind: CSV}, []Column{{Index: 2}}, secret + ",b", "has 2 fields, column _3 needs 3"},
 		{"csv bad utf-8 read", Format{Kind: CSV, Fields: 2}, []Column{{Index: 1}}, "a," + secret + "\xff", "field _2 is not valid UTF-8"},

@@ -159,5 +159,9 @@ func (d *Decoder) decodeCSV(rec []byte, off int64) error {
 }
 
 func fieldCountError(off int64, got, want int) error {
-	return &RecordError{OffsetBytes: off, Reason: fmt.Sprintf("has %d fields, want %d", got, want)}
+	noun := "fields"
+	if got == 1 {
+		noun = "field"
+	}
+	return &RecordError{OffsetBytes: off, Reason: fmt.Sprintf("has %d %s, want %d", got, noun, want)}
 }
