@@ -96,6 +96,9 @@ func runJob(cmd *cobra.Command, g *globals, f *runFlags, path string) error {
 	cfg.Progress = bar.update
 	out, err := local.Run(cmd.Context(), cfg)
 	bar.finish()
+	if err != nil && out.JobID != "" && cmd.Context().Err() != nil {
+		return fmt.Errorf("job %s interrupted (%w); its progress is in the ledger: resume it with `baton redrive %s`", out.JobID, err, out.JobID)
+	}
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/batonrun/baton/events"
 	"github.com/batonrun/baton/internal/joblog"
+	"github.com/batonrun/baton/internal/ledger"
 	"github.com/batonrun/baton/internal/ledger/sqlite"
 	"github.com/batonrun/baton/internal/objstore/localfs"
 	"github.com/batonrun/baton/internal/redrive"
@@ -27,8 +28,10 @@ func Redrive(ctx context.Context, cfg Config, jobID string) (Outcome, redrive.Re
 	defer led.Close()
 	var js events.JobStarted
 	e0, err := led.Get(ctx, jobID, joblog.KeyJob)
-	if err != nil {
-		return out, redrive.Report{}, fmt.Errorf("job %s: %w", jobID, errors.Join(redrive.ErrNotStarted, err))
+	if errors.Is(err, ledger.ErrNotFound) {
+		return out, redrive.Report{}, fmt.Errorf("no started job %q in %s (see `baton jobs`): %w", jobID, LedgerPath(cfg.StateDir), redrive.ErrNotStarted)
+	} else if err != nil {
+		return out, redrive.Report{}, fmt.Errorf("job %s: %w", jobID, err)
 	}
 	if err := joblog.Decode(e0, &js); err != nil {
 		return out, redrive.Report{}, err

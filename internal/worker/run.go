@@ -9,6 +9,7 @@ import (
 	"github.com/batonrun/baton/internal/failure"
 	"github.com/batonrun/baton/internal/joblog"
 	"github.com/batonrun/baton/internal/ledger"
+	"github.com/batonrun/baton/internal/query"
 	"github.com/batonrun/baton/internal/record"
 	"github.com/batonrun/baton/internal/tracectx"
 )
@@ -165,7 +166,8 @@ func (w *Worker) publish(ctx context.Context, d events.Detail) error {
 func withSyncHint(inv invocation, err error) error {
 	var recErr *record.RecordError
 	var tooLarge *record.RecordTooLargeError
-	if inv.spec.Format.Kind != "csv" || inv.rng.OffsetBytes == 0 || (!errors.As(err, &recErr) && !errors.As(err, &tooLarge)) {
+	var valErr *query.ValueError
+	if inv.spec.Format.Kind != "csv" || inv.rng.OffsetBytes == 0 || (!errors.As(err, &recErr) && !errors.As(err, &tooLarge) && !errors.As(err, &valErr)) {
 		return err
 	}
 	return fmt.Errorf("%w (range %d starts at byte %d and began at the first line break after it; if quoted fields contain line breaks, one may cross that boundary: use a larger --range-size)",
