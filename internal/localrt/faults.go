@@ -39,16 +39,9 @@ func (e *PanicError) Error() string { return fmt.Sprintf("%s: handler panicked: 
 // invocation counts as pending from now, so WaitIdle waits for it. It
 // models a late or reordered asynchronous delivery.
 func (r *Runtime) InvokeAfter(fn string, payload []byte, d time.Duration) error {
-	if _, ok := r.fns[fn]; !ok {
-		return fmt.Errorf("invoking %q: %w", fn, ErrUnknownFunction)
+	if err := r.admit(fn); err != nil {
+		return err
 	}
-	r.mu.Lock()
-	if r.closed {
-		r.mu.Unlock()
-		return ErrClosed
-	}
-	r.pending++
-	r.mu.Unlock()
 	time.AfterFunc(d, func() { r.attempt(fn, payload, 0) })
 	return nil
 }

@@ -11,17 +11,25 @@ import (
 // once. The invocation counts as pending until it succeeds or reaches
 // OnFailure, so WaitIdle covers everything it publishes in turn.
 func (r *Runtime) InvokeAsync(fn string, payload []byte) error {
+	if err := r.admit(fn); err != nil {
+		return err
+	}
+	go r.attempt(fn, payload, 0)
+	return nil
+}
+
+// admit counts a new invocation of fn as pending, so WaitIdle waits for
+// it. Errors: ErrUnknownFunction (wrapped), ErrClosed.
+func (r *Runtime) admit(fn string) error {
 	if _, ok := r.fns[fn]; !ok {
 		return fmt.Errorf("invoking %q: %w", fn, ErrUnknownFunction)
 	}
 	r.mu.Lock()
+	defer r.mu.Unlock()
 	if r.closed {
-		r.mu.Unlock()
 		return ErrClosed
 	}
 	r.pending++
-	r.mu.Unlock()
-	go r.attempt(fn, payload, 0)
 	return nil
 }
 
