@@ -49,20 +49,54 @@ type Limits struct {
 	// bad-record samples and error messages. By default they hold no record
 	// contents.
 	ShowBadValues bool `json:"showBadValues,omitempty"`
+	// ToleratedFailureCount and ToleratedFailurePercent (0..100) let a job
+	// finish with a partial result when some ranges fail permanently, as
+	// Step Functions Distributed Map's tolerated failure thresholds do (see
+	// FailuresExceeded). Both zero, the default, tolerate nothing: the
+	// first failed range fails the job.
+	ToleratedFailureCount   int     `json:"toleratedFailureCount,omitempty"`
+	ToleratedFailurePercent float64 `json:"toleratedFailurePercent,omitempty"`
 }
 
-// Validate rejects negative values.
+// ToleratesFailures reports whether a failure threshold is set.
+func (l Limits) ToleratesFailures() bool {
+	return l.ToleratedFailureCount > 0 || l.ToleratedFailurePercent > 0
+}
+
+// FailuresExceeded reports whether failed of total ranges exceed the job's
+// tolerance, mirroring Distributed Map ("the job fails if either threshold
+// is exceeded"): only the thresholds that are set (non-zero) apply, and the
+// job fails when failed > ToleratedFailureCount, or when
+// failed*100 > ToleratedFailurePercent*total (failed/total*100 above the
+// percent, computed without dividing). With no threshold set any failure
+// exceeds. No failure never exceeds.
+func (l Limits) FailuresExceeded(failed, total int) bool {
+	switch {
+	case failed <= 0:
+		return false
+	case !l.ToleratesFailures():
+		return true
+	case l.ToleratedFailureCount > 0 && failed > l.ToleratedFailureCount:
+		return true
+	}
+	return l.ToleratedFailurePercent > 0 && float64(failed)*100 > l.ToleratedFailurePercent*float64(total)
+}
+
+// Validate rejects negative values and a percent outside 0..100.
 func (l Limits) Validate() error {
 	var errs []error
 	for name, v := range map[string]int64{
 		"rangeSizeBytes": l.RangeSizeBytes, "batchSizeBytes": l.BatchSizeBytes,
 		"maxRecordBytes": l.MaxRecordBytes, "maxRanges": int64(l.MaxRanges),
 		"maxHops": int64(l.MaxHops), "maxGroups": int64(l.MaxGroups), "maxRows": int64(l.MaxRows),
-		"maxBadRecords": l.MaxBadRecords,
+		"maxBadRecords": l.MaxBadRecords, "toleratedFailureCount": int64(l.ToleratedFailureCount),
 	} {
 		if v < 0 {
 			errs = append(errs, fmt.Errorf("limits.%s is negative (%d)", name, v))
 		}
+	}
+	if p := l.ToleratedFailurePercent; !(p >= 0 && p <= 100) {
+		errs = append(errs, fmt.Errorf("limits.toleratedFailurePercent %v: want 0 to 100", p))
 	}
 	return errors.Join(errs...)
 }
@@ -168,6 +202,10 @@ type Stats struct {
 	BadRecordSamples []BadRecordSample `json:"badRecordSamples,omitempty"`
 }
 
+// In a partial result (JobSucceeded.Partial) Records, Bytes, Invocations,
+// Hops and the bad records count the done ranges only; Ranges is still the
+// number of planned ranges.
+
 // ResultTable is a query result. Cells are rendered values; Null marks SQL
 // NULL cells (by row, column) so "" and NULL stay distinct.
 type ResultTable struct {
@@ -182,12 +220,41 @@ type JobSucceeded struct {
 	JobID         string      `json:"jobId"`
 	Result        ResultTable `json:"result"`
 	Stats         Stats       `json:"stats"`
+	// Partial is true when some ranges failed within the job's tolerated
+	// failures (Limits.ToleratedFailureCount/Percent): Result covers the
+	// records of the done ranges only, and the failed ranges' records are
+	// simply absent. FailedRanges lists them in range order.
+	Partial      bool          `json:"partial,omitempty"`
+	FailedRanges []FailedRange `json:"failedRanges,omitempty"`
+}
+
+// FailedRange is a range left out of a partial result: its planned byte
+// span [OffsetBytes, OffsetBytes+LengthBytes) and why it failed (the
+// RangeFailed code and reason).
+type FailedRange struct {
+	RangeIndex  int    `json:"rangeIndex"`
+	OffsetBytes int64  `json:"offsetBytes"`
+	LengthBytes int64  `json:"lengthBytes"`
+	Code        string `json:"code"`
+	Reason      string `json:"reason"`
 }
 
 func (JobSucceeded) Type() string { return TypeJobSucceeded }
 
-// Validate checks the id.
-func (e JobSucceeded) Validate() error { return requireID(e.JobID) }
+// Validate checks the id, and that FailedRanges is set exactly when Partial
+// is, with non-negative indexes and spans, a code and a reason.
+func (e JobSucceeded) Validate() error {
+	var errs []error
+	if e.Partial != (len(e.FailedRanges) > 0) {
+		errs = append(errs, fmt.Errorf("partial is %v with %d failedRanges: want failedRanges exactly when partial", e.Partial, len(e.FailedRanges)))
+	}
+	for i, f := range e.FailedRanges {
+		if f.RangeIndex < 0 || f.OffsetBytes < 0 || f.LengthBytes < 0 || f.Code == "" || f.Reason == "" {
+			errs = append(errs, fmt.Errorf("failedRanges[%d]: want rangeIndex, offsetBytes and lengthBytes >= 0, a code and a reason", i))
+		}
+	}
+	return errors.Join(requireID(e.JobID), errors.Join(errs...))
+}
 
 // Failure codes callers branch on.
 const (
@@ -205,6 +272,9 @@ const (
 	// CodeBadRequest: a request Baton cannot serve as asked (a format it
 	// cannot read, a range size below the minimum or over the cap).
 	CodeBadRequest = "bad_request"
+	// CodeTooManyFailures: more ranges failed than the job tolerates
+	// (Limits.FailuresExceeded); the reason names the count and threshold.
+	CodeTooManyFailures = "tolerated_failures_exceeded"
 )
 
 // JobFailed is the terminal entry of a failed job.

@@ -31,6 +31,9 @@ func specificCases(t testing.TB, detailType string) []badCase {
 			bad("format.kind parquet", "format.kind", set("format.kind", "parquet")),
 			bad("limits.maxHops negative", "limits.maxHops", set("limits.maxHops", -1)),
 			bad("limits.maxBadRecords negative", "limits.maxBadRecords", set("limits.maxBadRecords", -1)),
+			bad("limits.toleratedFailureCount negative", "limits.toleratedFailureCount", set("limits.toleratedFailureCount", -1)),
+			bad("limits.toleratedFailurePercent 100.5", "limits.toleratedFailurePercent", set("limits.toleratedFailurePercent", json.Number("100.5"))),
+			bad("limits.toleratedFailurePercent negative", "limits.toleratedFailurePercent", set("limits.toleratedFailurePercent", json.Number("-0.5"))),
 			bad("limits.rangeSizeBytes 1.5", "limits.rangeSizeBytes", set("limits.rangeSizeBytes", json.Number("1.5"))),
 			bad("limits.rangeSizeBytes 2^63", "limits.rangeSizeBytes", set("limits.rangeSizeBytes", json.Number("9223372036854775808"))),
 			bad("trace unknown field", `"baggage"`, set("trace.baggage", "k=v")),
@@ -95,6 +98,12 @@ func specificCases(t testing.TB, detailType string) []badCase {
 			bad("result.rows not rows", "rows", set("result.rows", []any{"ATL"})),
 			bad("result.columns null", "columns", set("result.columns", nil)),
 			bad("result.kinds unknown kind", "kinds", set("result.kinds", []any{[]any{"decimal"}})),
+			bad("partial without failedRanges", "failedRanges", del("failedRanges")),
+			bad("failedRanges without partial", "failedRanges", del("partial")),
+			bad("failedRanges missing code", "failedRanges[0]", set("failedRanges", []any{map[string]any{
+				"rangeIndex": 7, "offsetBytes": goldenRangeOffset, "lengthBytes": 1 << 25, "reason": "r"}})),
+			bad("failedRanges offsetBytes negative", "failedRanges[0]", set("failedRanges", []any{map[string]any{
+				"rangeIndex": 7, "offsetBytes": -1, "lengthBytes": 1 << 25, "code": "c", "reason": "r"}})),
 		)
 	case events.TypeJobFailed:
 		cases = append(cases,

@@ -118,7 +118,7 @@ func (w *tagWalker) walkStruct(path string, typ reflect.Type, node map[string]an
 // values) against the Go kind, and that integers are bounded like Go ints.
 func (w *tagWalker) checkJSONType(path string, typ reflect.Type, node map[string]any) {
 	want := map[reflect.Kind]string{reflect.Int: "integer", reflect.Int64: "integer", reflect.String: "string",
-		reflect.Bool: "boolean", reflect.Struct: "object", reflect.Slice: "array"}[typ.Kind()]
+		reflect.Bool: "boolean", reflect.Struct: "object", reflect.Slice: "array", reflect.Float64: "number"}[typ.Kind()]
 	if want == "" {
 		w.t.Fatalf("%s: unexpected Go kind %s", path, typ.Kind())
 	}
