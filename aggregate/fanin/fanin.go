@@ -1,6 +1,11 @@
 // Package fanin is the aggregator: once every range of a job is complete it
 // checks that the ranges' record boundaries chain, merges every checkpoint's
 // partial result, finalizes the query and appends the terminal JobSucceeded.
+// When the job tolerates failed ranges (events.Limits.ToleratedFailureCount
+// and ToleratedFailurePercent) and some failed within that tolerance, it
+// merges the done ranges only and marks the result Partial, listing the
+// failed ranges; over the tolerance it appends JobFailed with
+// events.CodeTooManyFailures.
 // The terminal append is conditional, so however often FanInRequested is
 // delivered the fan-in takes effect exactly once (DESIGN.md invariant 2).
 package fanin
@@ -72,8 +77,8 @@ func New(l Ledger, bus joblog.Publisher, o Options) *Aggregator {
 
 // Handle merges the job named by a FanInRequested event. It returns nil when
 // the job is finished (by this call or an earlier one), when not every range
-// is done yet (a later completion asks again), and when the merge failed
-// permanently (recorded as JobFailed). Malformed events wrap
+// is done or failed yet (a later completion asks again), and when the merge
+// failed permanently or too many ranges failed (recorded as JobFailed). Malformed events wrap
 // events.ErrMalformed; other errors are transient.
 //
 // Each call is one "baton.fanin" span, ended before Handle returns: a child
@@ -111,10 +116,13 @@ func (a *Aggregator) handle(ctx context.Context, req events.FanInRequested) (str
 	}
 	span := trace.SpanFromContext(ctx)
 	span.SetAttributes(tracectx.AttrRangeCount.Int(log.started.RangeCount))
-	if len(log.done) < log.started.RangeCount {
+	if log.finished() < log.started.RangeCount {
 		a.logger(req.JobID).WarnContext(ctx, "fan-in requested before every range was done; a later completion asks again",
-			"ranges", log.started.RangeCount, "ranges_done", len(log.done))
+			"ranges", log.started.RangeCount, "ranges_done", len(log.done), "ranges_failed", len(log.failed))
 		return tracectx.OutcomeRefused, nil
+	}
+	if jf, ok := tooManyFailures(log); ok {
+		return tracectx.OutcomeFailed, a.failWith(ctx, jf)
 	}
 	a.linkRanges(span, log)
 	succeeded, err := merge(log)
@@ -131,7 +139,10 @@ func (a *Aggregator) handle(ctx context.Context, req events.FanInRequested) (str
 // order; a RangeCompleted without a valid trace adds no link.
 func (a *Aggregator) linkRanges(span trace.Span, log jobLog) {
 	for i := range log.started.RangeCount {
-		rc := log.done[i]
+		rc, ok := log.done[i]
+		if !ok {
+			continue // failed
+		}
 		if link, ok := tracectx.Link(a.tel.Propagator, rc.Trace); ok {
 			link.Attributes = []attribute.KeyValue{tracectx.AttrRangeIndex.Int(i), tracectx.AttrGeneration.Int(rc.Generations - 1)}
 			span.AddLink(link)
@@ -159,6 +170,37 @@ func (a *Aggregator) fail(ctx context.Context, jobID string, cause error) error 
 	a.logger(jobID).ErrorContext(ctx, "fan-in failed the job", "code", failure.Code(cause), "error", cause)
 	jf := events.JobFailed{SchemaVersion: events.SchemaVersion, JobID: jobID, Code: failure.Code(cause), Reason: cause.Error(), RangeIndex: -1}
 	return joblog.FailJob(ctx, a.ledger, a.bus, jobID, a.opts.Now(), a.opts.NewID(), nil, jf)
+}
+
+// failWith lands jf as the job's terminal entry (once) and publishes it.
+func (a *Aggregator) failWith(ctx context.Context, jf events.JobFailed) error {
+	span := trace.SpanFromContext(ctx)
+	span.SetStatus(codes.Error, jf.Reason)
+	a.logger(jf.JobID).ErrorContext(ctx, "fan-in failed the job", "code", jf.Code, "reason", jf.Reason)
+	return joblog.Finish(ctx, a.ledger, a.bus, jf.JobID, a.opts.Now(), a.opts.NewID(), jf)
+}
+
+// tooManyFailures decides whether the failed ranges of a finished job fail
+// it, and with what: without tolerance, or for a failure about the whole
+// job (joblog.Tolerable), the first such range's own code and reason, as
+// the worker would have written; over the tolerance,
+// events.CodeTooManyFailures. ok is false when the job may merge.
+func tooManyFailures(log jobLog) (events.JobFailed, bool) {
+	lim, n := log.started.Spec.Limits, log.started.RangeCount
+	for i := range n {
+		if rf, failed := log.failed[i]; failed && (!lim.ToleratesFailures() || !joblog.Tolerable(rf.Code)) {
+			return events.JobFailed{SchemaVersion: events.SchemaVersion, JobID: log.started.JobID, Code: rf.Code, Reason: rf.Reason, RangeIndex: i}, true
+		}
+	}
+	if !lim.FailuresExceeded(len(log.failed), n) {
+		return events.JobFailed{}, false
+	}
+	for i := range n {
+		if rf, failed := log.failed[i]; failed {
+			return joblog.TooManyFailures(log.started.JobID, lim, len(log.failed), n, rf), true
+		}
+	}
+	return events.JobFailed{}, false
 }
 
 // logger is the job-level logger (range and generation -1).

@@ -19,11 +19,21 @@ type jobLog struct {
 	started events.JobStarted
 	ranges  map[int]events.Range
 	done    map[int]events.RangeCompleted
-	ckpts   []events.CheckpointCommitted // ordered by range, then generation
+	// failed holds the RangeFailed of each failed range that is not done
+	// (a done range's results stand, whatever a duplicate invocation of it
+	// reported).
+	failed map[int]events.RangeFailed
+	ckpts  []events.CheckpointCommitted // of the done ranges, ordered by range, then generation
 }
 
+// finished is the number of ranges that are done or failed.
+func (log jobLog) finished() int { return len(log.done) + len(log.failed) }
+
+// readLog reads the job's log. Plans and checkpoints are read only once
+// every range is done or failed; the checkpoints of failed ranges are left
+// out: a failed range's records are simply absent from the result.
 func readLog(ctx context.Context, l Ledger, jobID string) (jobLog, error) {
-	log := jobLog{done: map[int]events.RangeCompleted{}, ranges: map[int]events.Range{}}
+	log := jobLog{done: map[int]events.RangeCompleted{}, ranges: map[int]events.Range{}, failed: map[int]events.RangeFailed{}}
 	e, err := l.Get(ctx, jobID, joblog.KeyJob)
 	if err != nil {
 		return log, fmt.Errorf("job %s: reading JobStarted: %w", jobID, err)
@@ -42,7 +52,10 @@ func readLog(ctx context.Context, l Ledger, jobID string) (jobLog, error) {
 		}
 		log.done[rc.RangeIndex] = rc
 	}
-	if len(log.done) < log.started.RangeCount {
+	if err := readFailed(ctx, l, &log); err != nil {
+		return log, err
+	}
+	if log.finished() < log.started.RangeCount {
 		return log, nil
 	}
 	plans, err := l.List(ctx, jobID, joblog.PrefixPlan)
@@ -65,7 +78,9 @@ func readLog(ctx context.Context, l Ledger, jobID string) (jobLog, error) {
 		if err := joblog.Decode(e, &c); err != nil {
 			return log, err
 		}
-		log.ckpts = append(log.ckpts, c)
+		if _, failed := log.failed[c.RangeIndex]; !failed {
+			log.ckpts = append(log.ckpts, c)
+		}
 	}
 	sort.Slice(log.ckpts, func(i, j int) bool {
 		a, b := log.ckpts[i], log.ckpts[j]
@@ -77,7 +92,27 @@ func readLog(ctx context.Context, l Ledger, jobID string) (jobLog, error) {
 	return log, nil
 }
 
-// merge checks the log and produces the job's result.
+// readFailed reads the RangeFailed entries of the ranges that are not done.
+func readFailed(ctx context.Context, l Ledger, log *jobLog) error {
+	fails, err := l.List(ctx, log.started.JobID, joblog.PrefixFailed)
+	if err != nil {
+		return fmt.Errorf("job %s: listing failed ranges: %w", log.started.JobID, err)
+	}
+	for _, e := range fails {
+		var rf events.RangeFailed
+		if err := joblog.Decode(e, &rf); err != nil {
+			return err
+		}
+		if _, done := log.done[rf.RangeIndex]; !done {
+			log.failed[rf.RangeIndex] = rf
+		}
+	}
+	return nil
+}
+
+// merge checks the log and produces the job's result: over the done ranges
+// only when some failed (within the tolerance the caller checked), marked
+// Partial with the failed ranges listed in range order.
 func merge(log jobLog) (events.JobSucceeded, error) {
 	js := log.started
 	out := events.JobSucceeded{SchemaVersion: events.SchemaVersion, JobID: js.JobID}
@@ -113,8 +148,22 @@ func merge(log jobLog) (events.JobSucceeded, error) {
 	out.Result = Table(res)
 	out.Stats.Ranges = js.RangeCount
 	out.Stats.Invocations = len(log.ckpts)
-	out.Stats.Hops = len(log.ckpts) - js.RangeCount
+	out.Stats.Hops = len(log.ckpts) - len(log.done)
+	out.FailedRanges = failedRanges(log)
+	out.Partial = len(out.FailedRanges) > 0
 	return out, nil
+}
+
+// failedRanges lists the failed ranges with their planned spans, in range order.
+func failedRanges(log jobLog) []events.FailedRange {
+	var out []events.FailedRange
+	for i := range log.started.RangeCount {
+		if rf, ok := log.failed[i]; ok {
+			r := log.ranges[i]
+			out = append(out, events.FailedRange{RangeIndex: i, OffsetBytes: r.OffsetBytes, LengthBytes: r.LengthBytes, Code: rf.Code, Reason: rf.Reason})
+		}
+	}
+	return out
 }
 
 // badRecordStats sums the checkpoints' bad records into st, with the job's
@@ -141,12 +190,37 @@ func badRecordStats(limits events.Limits, ckpts []events.CheckpointCommitted, st
 // checkBoundaries verifies that each range starts where the previous one's
 // records ended (record.CheckChain), which makes a quoted CSV line break
 // across a range boundary an error instead of a wrong count.
+//
+// A failed range's records are simply absent, and it has no boundaries of
+// its own: it is given its neighbours' (its first record where the previous
+// range's records ended, its next where the following range's begin), so
+// that no pair involving it is checked. In a CSV file whose quoted fields
+// hold line breaks, the range after a failed one is therefore not proven to
+// have started at a true record start: one more reason the result is
+// marked partial.
 func checkBoundaries(log jobLog) error {
-	bs := make([]record.Boundary, 0, len(log.done))
-	for i := 0; i < log.started.RangeCount; i++ {
-		rc, r := log.done[i], log.ranges[i]
-		bs = append(bs, record.Boundary{Range: record.Range{Offset: r.OffsetBytes, End: r.EndBytes()},
-			FirstRecordBytes: rc.FirstRecordBytes, NextRecordBytes: rc.NextRecordBytes})
+	n := log.started.RangeCount
+	bs := make([]record.Boundary, n)
+	for i := range n {
+		r := log.ranges[i]
+		bs[i].Range = record.Range{Offset: r.OffsetBytes, End: r.EndBytes()}
+		if rc, ok := log.done[i]; ok {
+			bs[i].FirstRecordBytes, bs[i].NextRecordBytes = rc.FirstRecordBytes, rc.NextRecordBytes
+		}
+	}
+	for i := range n { // a failed range starts where the previous one ended
+		if _, failed := log.failed[i]; failed {
+			bs[i].FirstRecordBytes = bs[i].Range.Offset
+			if i > 0 {
+				bs[i].FirstRecordBytes = bs[i-1].NextRecordBytes
+			}
+			bs[i].NextRecordBytes = bs[i].FirstRecordBytes
+		}
+	}
+	for i := n - 2; i >= 0; i-- { // and ends where the next one starts
+		if _, failed := log.failed[i]; failed {
+			bs[i].NextRecordBytes = bs[i+1].FirstRecordBytes
+		}
 	}
 	return record.CheckChain(bs)
 }

@@ -17,18 +17,21 @@ const (
 
 // Status is a job's state, folded from its log.
 type Status struct {
-	JobID       string
-	State       string
-	Object      events.ObjectRef
-	Query       string
-	Ranges      int
-	RangesDone  int
-	Bytes       int64
-	Records     int64
-	Invocations int
-	Hops        int
-	Succeeded   *events.JobSucceeded
-	Failed      *events.JobFailed
+	JobID      string
+	State      string
+	Object     events.ObjectRef
+	Query      string
+	Ranges     int
+	RangesDone int
+	// RangesFailed counts the ranges with a RangeFailed entry; with
+	// tolerated failures a job can succeed with some (Succeeded.Partial).
+	RangesFailed int
+	Bytes        int64
+	Records      int64
+	Invocations  int
+	Hops         int
+	Succeeded    *events.JobSucceeded
+	Failed       *events.JobFailed
 }
 
 // Fold computes a job's Status from its entries (in any order). Entries it
@@ -57,6 +60,8 @@ func (s *Status) apply(e ledger.Entry) error {
 		}
 	case strings.HasPrefix(e.Key, PrefixDone):
 		s.RangesDone++
+	case strings.HasPrefix(e.Key, PrefixFailed):
+		s.RangesFailed++
 	case strings.HasPrefix(e.Key, PrefixCkpt):
 		var c events.CheckpointCommitted
 		if err := Decode(e, &c); err != nil {

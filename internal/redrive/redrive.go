@@ -78,8 +78,14 @@ type Report struct {
 	// checkpoint yet); Continued those re-published as RangeContinued
 	// after their last checkpoint, in range order.
 	Assigned, Continued []int
-	// FanIn is true when every range was done and FanInRequested was
-	// re-published.
+	// Failed lists the ranges not re-published because they failed
+	// permanently (a RangeFailed entry): re-reading the same bytes would
+	// fail again. Retrying them is `baton redrive JOB --failed`, not built
+	// yet.
+	Failed []int
+	// FanIn is true when every range was done or failed and FanInRequested
+	// was re-published; the fan-in then decides between a partial result
+	// and a failed job (events.Limits.FailuresExceeded).
 	FanIn bool
 }
 
@@ -99,8 +105,9 @@ var ErrNotStarted = errors.New("redrive: job has not started")
 // Job re-publishes the next event of every unfinished range of jobID: a
 // range with no checkpoint gets its RangeAssigned (from the plan), a range
 // whose last checkpoint (generation g) is not done gets RangeContinued for
-// generation g+1 at that checkpoint's cursor; when every range is done and
-// there is no terminal entry, FanInRequested. An ended job gets nothing.
+// generation g+1 at that checkpoint's cursor; a failed range (RangeFailed,
+// not done) gets nothing; when every range is done or failed and there is
+// no terminal entry, FanInRequested. An ended job gets nothing.
 // Errors: ErrNotStarted (wrapped), ledger and publish errors with context.
 func Job(ctx context.Context, l Ledger, bus Publisher, jobID string, o Options) (Report, error) {
 	rep := Report{JobID: jobID}
@@ -121,6 +128,8 @@ func Job(ctx context.Context, l Ledger, bus Publisher, jobID string, o Options) 
 	for i, r := range st.ranges {
 		switch last, ok := st.last[i]; {
 		case st.done[i]:
+		case st.failed[i]:
+			rep.Failed = append(rep.Failed, i)
 		case !ok:
 			rep.Assigned = append(rep.Assigned, i)
 			out = append(out, events.RangeAssigned{SchemaVersion: events.SchemaVersion, JobID: jobID, Range: r, Spec: st.started.Spec})
@@ -163,10 +172,11 @@ type state struct {
 	last    map[int]events.CheckpointCommitted // highest generation per range
 	bad     map[int]int64                      // bad records over a range's checkpoints
 	done    map[int]bool
+	failed  map[int]bool
 }
 
 func readState(ctx context.Context, l Ledger, jobID string) (state, error) {
-	st := state{last: map[int]events.CheckpointCommitted{}, bad: map[int]int64{}, done: map[int]bool{}}
+	st := state{last: map[int]events.CheckpointCommitted{}, bad: map[int]int64{}, done: map[int]bool{}, failed: map[int]bool{}}
 	e, err := l.Get(ctx, jobID, joblog.KeyJob)
 	if errors.Is(err, ledger.ErrNotFound) {
 		return st, fmt.Errorf("job %s: %w", jobID, ErrNotStarted)
@@ -222,6 +232,12 @@ func (st *state) apply(e ledger.Entry) error {
 			return err
 		}
 		st.done[rc.RangeIndex] = true
+	case strings.HasPrefix(e.Key, joblog.PrefixFailed):
+		var rf events.RangeFailed
+		if err := joblog.Decode(e, &rf); err != nil {
+			return err
+		}
+		st.failed[rf.RangeIndex] = true
 	}
 	return nil
 }

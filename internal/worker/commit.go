@@ -72,9 +72,12 @@ func (w *Worker) commitEntries(ctx context.Context, inv invocation, ck events.Ch
 	return entries, nil
 }
 
-// fail records a permanent range failure and fails the job: RangeFailed, then
-// the terminal JobFailed (conditional, so only the first failure lands), then
-// publishes JobFailed. It returns nil once recorded: retrying cannot help.
+// fail records a permanent range failure. Without tolerated failures
+// (events.Limits.ToleratesFailures), or for a failure about the whole job
+// (joblog.Tolerable), it fails the job: RangeFailed, then the terminal
+// JobFailed (conditional, so only the first failure lands), then publishes
+// JobFailed. With tolerance it calls tolerate. It returns nil once
+// recorded: retrying cannot help.
 func (w *Worker) fail(ctx context.Context, inv invocation, cause error) error {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), commitTimeout)
 	defer cancel()
@@ -89,5 +92,45 @@ func (w *Worker) fail(ctx context.Context, inv invocation, cause error) error {
 	span.RecordError(cause)
 	span.SetStatus(codes.Error, cause.Error())
 	w.logger(inv).ErrorContext(ctx, "range failed", "code", code, "error", cause)
+	if inv.spec.Limits.ToleratesFailures() && joblog.Tolerable(code) {
+		return w.tolerate(ctx, inv, rf)
+	}
 	return joblog.FailJob(ctx, w.ledger, w.bus, inv.jobID, at, w.opts.NewID(), &rf, jf)
+}
+
+// tolerate records a range failure the job may tolerate: RangeFailed
+// (conditional: a duplicate changes nothing), then, when the failed ranges
+// now exceed the tolerance, the terminal JobFailed with
+// events.CodeTooManyFailures; otherwise, like a finished range, it
+// requests the fan-in when every range is done or failed. A range that is
+// already done (a duplicate invocation that failed where the winner did
+// not) records nothing: its results stand.
+func (w *Worker) tolerate(ctx context.Context, inv invocation, rf events.RangeFailed) error {
+	if _, err := w.ledger.Get(ctx, inv.jobID, joblog.DoneKey(inv.rng.Index)); err == nil {
+		return w.maybeFanIn(ctx, inv)
+	} else if !errors.Is(err, ledger.ErrNotFound) {
+		return fmt.Errorf("range %d: reading its completion: %w", inv.rng.Index, err)
+	}
+	at := w.opts.Now()
+	e, err := joblog.NewEntry(inv.jobID, joblog.FailedKey(inv.rng.Index), at, rf)
+	if err != nil {
+		return err
+	}
+	if err := w.ledger.Append(ctx, inv.jobID, e); err != nil && !errors.Is(err, ledger.ErrConflict) {
+		return fmt.Errorf("recording range %d failure: %w", inv.rng.Index, err)
+	}
+	started, _, err := w.started.get(ctx, w.ledger, inv.jobID)
+	if err != nil {
+		return err
+	}
+	failed, err := w.ledger.Count(ctx, inv.jobID, joblog.PrefixFailed)
+	if err != nil {
+		return fmt.Errorf("counting failed ranges: %w", err)
+	}
+	if inv.spec.Limits.FailuresExceeded(failed, started.RangeCount) {
+		jf := joblog.TooManyFailures(inv.jobID, inv.spec.Limits, failed, started.RangeCount, rf)
+		w.logger(inv).ErrorContext(ctx, "too many failed ranges: job failed", "failed", failed, "ranges", started.RangeCount)
+		return joblog.Finish(ctx, w.ledger, w.bus, inv.jobID, at, w.opts.NewID(), jf)
+	}
+	return w.maybeFanIn(ctx, inv)
 }

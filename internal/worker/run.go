@@ -131,19 +131,24 @@ func (w *Worker) publishNext(ctx context.Context, inv invocation, c events.Check
 	return nil
 }
 
-// maybeFanIn publishes FanInRequested when every planned range is done.
+// maybeFanIn publishes FanInRequested when every planned range is done,
+// or, when the job tolerates failures, done or failed: the fan-in then
+// decides between a partial result and too many failures.
 func (w *Worker) maybeFanIn(ctx context.Context, inv invocation) error {
-	var started events.JobStarted
-	e, err := w.ledger.Get(ctx, inv.jobID, joblog.KeyJob)
+	started, _, err := w.started.get(ctx, w.ledger, inv.jobID)
 	if err != nil {
-		return fmt.Errorf("reading job %s: %w", inv.jobID, err)
-	}
-	if err := joblog.Decode(e, &started); err != nil {
 		return err
 	}
 	done, err := w.ledger.Count(ctx, inv.jobID, joblog.PrefixDone)
 	if err != nil {
 		return fmt.Errorf("counting finished ranges: %w", err)
+	}
+	if inv.spec.Limits.ToleratesFailures() {
+		failed, err := w.ledger.Count(ctx, inv.jobID, joblog.PrefixFailed)
+		if err != nil {
+			return fmt.Errorf("counting failed ranges: %w", err)
+		}
+		done += failed
 	}
 	if done < started.RangeCount {
 		return nil
