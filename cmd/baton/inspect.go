@@ -49,8 +49,17 @@ func newStatusCmd(g *globals) *cobra.Command {
 			}
 			w := tabwriter.NewWriter(g.stdout, 0, 0, 2, ' ', 0)
 			fmt.Fprintf(w, "job\t%s\nstate\t%s\nobject\t%s\nquery\t%s\nranges\t%d/%d done\nbytes\t%s\nrecords\t%s\ninvocations\t%d\nhops\t%d\n",
-				s.JobID, s.State, objectName(s.Object), s.Query, s.RangesDone, s.Ranges, humanize.IBytes(uint64(s.Bytes)),
+				s.JobID, stateText(s), objectName(s.Object), s.Query, s.RangesDone, s.Ranges, humanize.IBytes(uint64(s.Bytes)),
 				humanize.Comma(s.Records), s.Invocations, s.Hops)
+			if s.RangesFailed > 0 {
+				fmt.Fprintf(w, "ranges failed\t%d\n", s.RangesFailed)
+			}
+			if s.Succeeded != nil && s.Succeeded.Partial {
+				fmt.Fprintf(w, "partial\tyes: %d of %d ranges failed; their records are not in the result\n", len(s.Succeeded.FailedRanges), s.Ranges)
+				for _, f := range s.Succeeded.FailedRanges {
+					fmt.Fprintf(w, "failed range\t%s\n", failedRangeText(f))
+				}
+			}
 			if s.Failed != nil {
 				fmt.Fprintf(w, "error\t%s: %s\n", s.Failed.Code, s.Failed.Reason)
 			}
@@ -129,4 +138,12 @@ func objectName(o events.ObjectRef) string {
 		return o.Key
 	}
 	return "s3://" + o.Bucket + "/" + o.Key
+}
+
+// stateText is the job's state, "succeeded (partial)" for a partial result.
+func stateText(s joblog.Status) string {
+	if s.Succeeded != nil && s.Succeeded.Partial {
+		return s.State + " (partial)"
+	}
+	return s.State
 }

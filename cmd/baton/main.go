@@ -5,6 +5,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -19,7 +20,16 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	if err := newRoot(os.Stdout, os.Stderr).ExecuteContext(ctx); err != nil {
+	err := newRoot(os.Stdout, os.Stderr).ExecuteContext(ctx)
+	var exit *exitError
+	switch {
+	case errors.As(err, &exit):
+		if exit.msg != "" {
+			fmt.Fprintln(os.Stderr, "baton:", exit.msg)
+		}
+		stop()
+		os.Exit(exit.code)
+	case err != nil:
 		fmt.Fprintln(os.Stderr, "baton:", err)
 		os.Exit(1)
 	}

@@ -52,6 +52,29 @@ func renderTable(w io.Writer, t events.ResultTable) error {
 
 // renderJSON writes an array of objects; numbers and booleans keep their type.
 func renderJSON(w io.Writer, t events.ResultTable) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(jsonRows(t))
+}
+
+// renderPartialJSON writes a partial result (JobSucceeded.Partial) for
+// --output json as one object instead of the bare array, so that no reader
+// takes it for a whole result:
+//
+//	{"partial": true, "failedRanges": [{"rangeIndex", "offsetBytes",
+//	 "lengthBytes", "code", "reason"}...], "rows": [ ...as renderJSON... ]}
+func renderPartialJSON(w io.Writer, s events.JobSucceeded) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(struct {
+		Partial      bool                 `json:"partial"`
+		FailedRanges []events.FailedRange `json:"failedRanges"`
+		Rows         []map[string]any     `json:"rows"`
+	}{true, s.FailedRanges, jsonRows(s.Result)})
+}
+
+// jsonRows is t as one object per row, keyed by column name.
+func jsonRows(t events.ResultTable) []map[string]any {
 	out := make([]map[string]any, 0, len(t.Rows))
 	for i, row := range t.Rows {
 		obj := make(map[string]any, len(row))
@@ -60,9 +83,7 @@ func renderJSON(w io.Writer, t events.ResultTable) error {
 		}
 		out = append(out, obj)
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(out)
+	return out
 }
 
 func jsonCell(t events.ResultTable, i, j int, c string) any {

@@ -30,6 +30,8 @@ type runFlags struct {
 	chaosSeed                                  uint64
 	maxBadRecords                              int64
 	showBadValues                              bool
+	toleratedFailures                          int
+	toleratedFailurePercent                    float64
 }
 
 func newRunCmd(g *globals) *cobra.Command {
@@ -60,6 +62,8 @@ func newRunCmd(g *globals) *cobra.Command {
 	fl.IntVar(&f.maxRanges, "max-ranges", 0, "most ranges a job may have (default 10000)")
 	fl.Int64Var(&f.maxBadRecords, "max-bad-records", 0, "bad records (wrong CSV field count, invalid JSON, invalid UTF-8, a value that is not a number) to skip before the job fails; 0: the first one fails it")
 	fl.BoolVar(&f.showBadValues, "show-bad-values", false, "put the offending value (64 bytes at most) in bad-record samples and errors; by default they hold no record contents")
+	fl.IntVar(&f.toleratedFailures, "tolerated-failure-count", 0, "ranges that may fail permanently (a bad record, a record over --max-record-size…) while the job still ends with a partial result; one more fails it. 0: not set")
+	fl.Float64Var(&f.toleratedFailurePercent, "tolerated-failure-percent", 0, "percent of the ranges (0..100) that may fail permanently, as --tolerated-failure-count; the job fails if either threshold is exceeded. 0: not set, and with both unset the first failed range fails the job. A partial result exits with code 3")
 	fl.BoolVar(&f.quiet, "quiet", false, "no progress bar or summary on stderr")
 	fl.Float64Var(&f.duplicate, "duplicate-deliveries", 0, "testing: deliver each event twice with this probability (0..1)")
 	fl.Uint64Var(&f.seed, "seed", 1, "testing: seed for duplicate deliveries and container recycling")
@@ -105,13 +109,28 @@ func runJob(cmd *cobra.Command, g *globals, f *runFlags, path string) error {
 	if out.Failed != nil {
 		return fmt.Errorf("job %s failed (%s): %s", out.JobID, out.Failed.Code, out.Failed.Reason)
 	}
-	if err := render(g.stdout, out.Succeeded.Result); err != nil {
+	s := *out.Succeeded
+	if s.Partial && f.output == "json" {
+		err = renderPartialJSON(g.stdout, s)
+	} else {
+		err = render(g.stdout, s.Result)
+	}
+	if err != nil {
 		return err
 	}
 	if !f.quiet {
 		printSummary(g.stderr, out)
 	}
-	return reportBadRecords(g.stderr, f.output, out.Succeeded.Stats)
+	if err := reportBadRecords(g.stderr, f.output, s.Stats); err != nil {
+		return err
+	}
+	if err := reportPartial(g.stderr, s); err != nil {
+		return err
+	}
+	if s.Partial {
+		return &exitError{code: exitPartial}
+	}
+	return nil
 }
 
 // reportBadRecords says on w, even with --quiet, that a job skipped bad
@@ -159,6 +178,13 @@ func (f *runFlags) config(path, stateDir string) (local.Config, error) {
 		RangeSizeBytes: size("range-size", f.rangeSize), BatchSizeBytes: size("batch-size", f.batchSize),
 		MaxRecordBytes: size("max-record-size", f.maxRecord), MaxHops: f.maxHops, MaxGroups: f.maxGroups, MaxRanges: f.maxRanges,
 		MaxBadRecords: f.maxBadRecords, ShowBadValues: f.showBadValues,
+		ToleratedFailureCount: f.toleratedFailures, ToleratedFailurePercent: f.toleratedFailurePercent,
+	}
+	if f.toleratedFailures < 0 {
+		errs = append(errs, fmt.Errorf("--tolerated-failure-count %d must not be negative", f.toleratedFailures))
+	}
+	if p := f.toleratedFailurePercent; !(p >= 0 && p <= 100) {
+		errs = append(errs, fmt.Errorf("--tolerated-failure-percent %v: want 0 to 100", p))
 	}
 	if f.timeout <= 0 {
 		errs = append(errs, fmt.Errorf("--timeout %v must be positive", f.timeout))

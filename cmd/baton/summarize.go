@@ -40,7 +40,11 @@ func summarize(e ledger.Entry) string {
 	case events.TypeJobSucceeded:
 		var d events.JobSucceeded
 		if joblog.Decode(e, &d) == nil {
-			return fmt.Sprintf("%d rows; %d records, %d invocations, %d hops", len(d.Result.Rows), d.Stats.Records, d.Stats.Invocations, d.Stats.Hops)
+			line := fmt.Sprintf("%d rows; %d records, %d invocations, %d hops", len(d.Result.Rows), d.Stats.Records, d.Stats.Invocations, d.Stats.Hops)
+			if d.Partial {
+				line = fmt.Sprintf("PARTIAL (%d ranges failed): %s", len(d.FailedRanges), line)
+			}
+			return line
 		}
 	case events.TypeJobFailed:
 		var d events.JobFailed
