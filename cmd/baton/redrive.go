@@ -24,8 +24,8 @@ func newRedriveCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(g.stderr, "redrive %s: %d RangeAssigned, %d RangeContinued, fan-in %v (ended already: %v)\n",
-				rep.JobID, len(rep.Assigned), len(rep.Continued), rep.FanIn, rep.Ended)
+			fmt.Fprintf(g.stderr, "redrive %s: %d RangeAssigned, %d RangeContinued, %d failed ranges left as they are, fan-in %v (ended already: %v)\n",
+				rep.JobID, len(rep.Assigned), len(rep.Continued), len(rep.Failed), rep.FanIn, rep.Ended)
 			if out.Failed != nil {
 				return fmt.Errorf("job %s failed (%s): %s", out.JobID, out.Failed.Code, out.Failed.Reason)
 			}
@@ -34,7 +34,13 @@ func newRedriveCmd(g *globals) *cobra.Command {
 				if err != nil {
 					return err
 				}
-				return render(g.stdout, out.Succeeded.Result)
+				if err := render(g.stdout, out.Succeeded.Result); err != nil {
+					return err
+				}
+				if err := reportPartial(g.stderr, *out.Succeeded); err != nil || !out.Succeeded.Partial {
+					return err
+				}
+				return &exitError{code: exitPartial}
 			}
 			return nil
 		},
