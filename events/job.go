@@ -186,7 +186,10 @@ func (e JobStarted) Validate() error {
 	return errors.Join(requireID(e.JobID), e.Spec.Validate(), nonNegative("rangeCount", int64(e.RangeCount)))
 }
 
-// Stats summarises a finished job.
+// Stats summarises a finished job. In a partial result
+// (JobSucceeded.Partial) Records, Bytes, Invocations, Hops and the bad
+// records count the done ranges only; Ranges is still the number of
+// planned ranges.
 type Stats struct {
 	Records     int64 `json:"records"`
 	Bytes       int64 `json:"bytes"`
@@ -201,10 +204,6 @@ type Stats struct {
 	// by byte offset.
 	BadRecordSamples []BadRecordSample `json:"badRecordSamples,omitempty"`
 }
-
-// In a partial result (JobSucceeded.Partial) Records, Bytes, Invocations,
-// Hops and the bad records count the done ranges only; Ranges is still the
-// number of planned ranges.
 
 // ResultTable is a query result. Cells are rendered values; Null marks SQL
 // NULL cells (by row, column) so "" and NULL stay distinct.
