@@ -159,7 +159,8 @@ func (a *Aggregator) finish(ctx context.Context, s events.JobSucceeded) (string,
 		return tracectx.OutcomeDuplicate, nil
 	}
 	a.logger(s.JobID).InfoContext(ctx, "fan-in merged: job succeeded", "ranges", s.Stats.Ranges,
-		"invocations", s.Stats.Invocations, "hops", s.Stats.Hops, "bytes", s.Stats.Bytes, "records", s.Stats.Records)
+		"invocations", s.Stats.Invocations, "hops", s.Stats.Hops, "bytes", s.Stats.Bytes, "records", s.Stats.Records,
+		"partial", s.Partial, "failed_ranges", len(s.FailedRanges))
 	return tracectx.OutcomeOK, nil
 }
 
