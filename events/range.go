@@ -45,13 +45,17 @@ type RangeAssigned struct {
 	Range         Range   `json:"range"`
 	Spec          JobSpec `json:"spec"`
 	Trace         *Trace  `json:"trace,omitempty"`
+	// Attempt is the job attempt this event belongs to: 0 is the first
+	// run; a >= 1 is a retry of failed ranges (baton redrive JOB --failed),
+	// whose ledger keys are namespaced by attempt (internal/joblog.Keys).
+	Attempt int `json:"attempt,omitempty"`
 }
 
 func (RangeAssigned) Type() string { return TypeRangeAssigned }
 
 // Validate checks id, range and spec.
 func (e RangeAssigned) Validate() error {
-	return errors.Join(requireID(e.JobID), e.Range.Validate(), e.Spec.Validate())
+	return errors.Join(requireID(e.JobID), e.Range.Validate(), e.Spec.Validate(), nonNegative("attempt", int64(e.Attempt)))
 }
 
 // RangeContinued hands the rest of a range to the next invocation
@@ -70,6 +74,10 @@ type RangeContinued struct {
 	// against Limits.MaxBadRecords.
 	BadRecordsBefore int64  `json:"badRecordsBefore,omitempty"`
 	Trace            *Trace `json:"trace,omitempty"`
+	// Attempt is the job attempt this event belongs to: 0 is the first
+	// run; a >= 1 is a retry of failed ranges (baton redrive JOB --failed),
+	// whose ledger keys are namespaced by attempt (internal/joblog.Keys).
+	Attempt int `json:"attempt,omitempty"`
 }
 
 func (RangeContinued) Type() string { return TypeRangeContinued }
@@ -83,7 +91,7 @@ func (e RangeContinued) Validate() error {
 	if e.CursorBytes < e.Range.OffsetBytes || e.CursorBytes > e.Range.EndBytes() {
 		errs = append(errs, fmt.Errorf("cursorBytes %d outside range [%d, %d)", e.CursorBytes, e.Range.OffsetBytes, e.Range.EndBytes()))
 	}
-	errs = append(errs, nonNegative("badRecordsBefore", e.BadRecordsBefore))
+	errs = append(errs, nonNegative("badRecordsBefore", e.BadRecordsBefore), nonNegative("attempt", int64(e.Attempt)))
 	return errors.Join(requireID(e.JobID), e.Range.Validate(), e.Spec.Validate(), errors.Join(errs...))
 }
 
@@ -207,11 +215,15 @@ type FanInRequested struct {
 	JobID         string `json:"jobId"`
 	RangeCount    int    `json:"rangeCount"`
 	Trace         *Trace `json:"trace,omitempty"`
+	// Attempt is the job attempt this event belongs to: 0 is the first
+	// run; a >= 1 is a retry of failed ranges (baton redrive JOB --failed),
+	// whose ledger keys are namespaced by attempt (internal/joblog.Keys).
+	Attempt int `json:"attempt,omitempty"`
 }
 
 func (FanInRequested) Type() string { return TypeFanInRequested }
 
 // Validate checks id and count.
 func (e FanInRequested) Validate() error {
-	return errors.Join(requireID(e.JobID), nonNegative("rangeCount", int64(e.RangeCount)))
+	return errors.Join(requireID(e.JobID), nonNegative("rangeCount", int64(e.RangeCount)), nonNegative("attempt", int64(e.Attempt)))
 }

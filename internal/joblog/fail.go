@@ -2,7 +2,6 @@ package joblog
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -26,16 +25,7 @@ type Appender interface {
 // of a job should also read the terminal entry, since a publish that fails
 // after the append is not repeated by a retry.
 func FailJob(ctx context.Context, l Appender, bus Publisher, jobID string, at time.Time, eventID string, rf *events.RangeFailed, jf events.JobFailed) error {
-	if rf != nil {
-		e, err := NewEntry(jobID, FailedKey(rf.RangeIndex), at, rf)
-		if err != nil {
-			return err
-		}
-		if err := l.Append(ctx, jobID, e); err != nil && !errors.Is(err, ledger.ErrConflict) {
-			return fmt.Errorf("recording range %d failure: %w", rf.RangeIndex, err)
-		}
-	}
-	return Finish(ctx, l, bus, jobID, at, eventID, jf)
+	return Keys{}.FailJob(ctx, l, bus, jobID, at, eventID, rf, jf)
 }
 
 // Finish appends d (JobSucceeded or JobFailed) as the job's terminal entry,
@@ -50,16 +40,7 @@ func Finish(ctx context.Context, l Appender, bus Publisher, jobID string, at tim
 // FinishOnce is Finish that also reports whether d landed as the terminal
 // entry (false: the job had already ended, or err is not nil).
 func FinishOnce(ctx context.Context, l Appender, bus Publisher, jobID string, at time.Time, eventID string, d events.Detail) (landed bool, err error) {
-	e, err := NewEntry(jobID, KeyTerminal, at, d)
-	if err != nil {
-		return false, err
-	}
-	if err := l.Append(ctx, jobID, e); errors.Is(err, ledger.ErrConflict) {
-		return false, nil
-	} else if err != nil {
-		return false, fmt.Errorf("job %s: recording %s: %w", jobID, d.Type(), err)
-	}
-	return true, Publish(ctx, bus, eventID, at, d)
+	return Keys{}.FinishOnce(ctx, l, bus, jobID, at, eventID, d)
 }
 
 // Publish encodes d in an envelope with eventID and publishes it alone.
@@ -81,12 +62,5 @@ type Getter interface {
 
 // Ended reports whether the job has its terminal entry.
 func Ended(ctx context.Context, l Getter, jobID string) (bool, error) {
-	_, err := l.Get(ctx, jobID, KeyTerminal)
-	switch {
-	case err == nil:
-		return true, nil
-	case errors.Is(err, ledger.ErrNotFound):
-		return false, nil
-	}
-	return false, fmt.Errorf("job %s: reading its state: %w", jobID, err)
+	return Keys{}.Ended(ctx, l, jobID)
 }

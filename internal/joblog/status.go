@@ -32,15 +32,34 @@ type Status struct {
 	Hops         int
 	Succeeded    *events.JobSucceeded
 	Failed       *events.JobFailed
+	// Attempt is the newest attempt (0 unless `baton redrive JOB --failed`
+	// started one); State, Succeeded and Failed are that attempt's, and
+	// RangesDone counts the ranges done in any attempt, RangesFailed those
+	// failed in the newest attempt's terminal-less or partial run and
+	// done in none. Bytes, Records and Invocations sum every attempt.
+	Attempt int
+
+	terminalAttempt int
+	done            map[int]bool
+	failed          map[int]map[int]bool // attempt -> failed ranges
 }
 
 // Fold computes a job's Status from its entries (in any order). Entries it
 // cannot decode are reported as errors naming their key.
 func Fold(jobID string, entries []ledger.Entry) (Status, error) {
-	s := Status{JobID: jobID, State: StateUnknown}
+	s := Status{JobID: jobID, State: StateUnknown, terminalAttempt: -1, done: map[int]bool{}, failed: map[int]map[int]bool{}}
 	for _, e := range entries {
 		if err := s.apply(e); err != nil {
 			return s, err
+		}
+	}
+	if s.Attempt > s.terminalAttempt && s.State != StateUnknown {
+		s.State, s.Succeeded, s.Failed = StateRunning, nil, nil // the newest attempt is running
+	}
+	s.RangesDone = len(s.done)
+	for i := range s.failed[s.Attempt] {
+		if !s.done[i] {
+			s.RangesFailed++
 		}
 	}
 	s.Hops = max(0, s.Invocations-s.Ranges)
@@ -48,8 +67,11 @@ func Fold(jobID string, entries []ledger.Entry) (Status, error) {
 }
 
 func (s *Status) apply(e ledger.Entry) error {
+	attempt, key := SplitKey(e.Key)
 	switch {
-	case e.Key == KeyJob:
+	case attempt > 0 && key == "":
+		s.Attempt = max(s.Attempt, attempt)
+	case key == KeyJob:
 		var js events.JobStarted
 		if err := Decode(e, &js); err != nil {
 			return err
@@ -58,11 +80,22 @@ func (s *Status) apply(e ledger.Entry) error {
 		if s.State == StateUnknown {
 			s.State = StateRunning
 		}
-	case strings.HasPrefix(e.Key, PrefixDone):
-		s.RangesDone++
-	case strings.HasPrefix(e.Key, PrefixFailed):
-		s.RangesFailed++
-	case strings.HasPrefix(e.Key, PrefixCkpt):
+	case strings.HasPrefix(key, PrefixDone):
+		var rc events.RangeCompleted
+		if err := Decode(e, &rc); err != nil {
+			return err
+		}
+		s.done[rc.RangeIndex] = true
+	case strings.HasPrefix(key, PrefixFailed):
+		var rf events.RangeFailed
+		if err := Decode(e, &rf); err != nil {
+			return err
+		}
+		if s.failed[attempt] == nil {
+			s.failed[attempt] = map[int]bool{}
+		}
+		s.failed[attempt][rf.RangeIndex] = true
+	case strings.HasPrefix(key, PrefixCkpt):
 		var c events.CheckpointCommitted
 		if err := Decode(e, &c); err != nil {
 			return err
@@ -70,12 +103,14 @@ func (s *Status) apply(e ledger.Entry) error {
 		s.Invocations++
 		s.Bytes += c.Bytes
 		s.Records += c.Records
-	case e.Key == KeyTerminal && e.DetailType == events.TypeJobSucceeded:
-		s.Succeeded = &events.JobSucceeded{}
+	case key == KeyTerminal && attempt < s.terminalAttempt:
+		// an older attempt's end: history, not the job's state
+	case key == KeyTerminal && e.DetailType == events.TypeJobSucceeded:
+		s.terminalAttempt, s.Succeeded, s.Failed = attempt, &events.JobSucceeded{}, nil
 		s.State = StateSucceeded
 		return Decode(e, s.Succeeded)
-	case e.Key == KeyTerminal:
-		s.Failed = &events.JobFailed{}
+	case key == KeyTerminal:
+		s.terminalAttempt, s.Failed, s.Succeeded = attempt, &events.JobFailed{}, nil
 		s.State = StateFailed
 		return Decode(e, s.Failed)
 	}
