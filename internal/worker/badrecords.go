@@ -55,7 +55,7 @@ func (w *Worker) firstOfRange(ctx context.Context, inv invocation, err error) er
 		return err
 	}
 	for gen := 0; gen < inv.gen; gen++ {
-		c, cerr := w.checkpoint(ctx, inv.jobID, inv.rng.Index, gen)
+		c, cerr := w.checkpoint(ctx, inv, gen)
 		if cerr != nil {
 			return err
 		}

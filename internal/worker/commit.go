@@ -31,7 +31,7 @@ func (w *Worker) commitCheckpoint(ctx context.Context, inv invocation, ck events
 	}
 	err = w.ledger.Append(ctx, inv.jobID, entries...)
 	if errors.Is(err, ledger.ErrConflict) {
-		won, gerr := w.checkpoint(ctx, inv.jobID, inv.rng.Index, inv.gen)
+		won, gerr := w.checkpoint(ctx, inv, inv.gen)
 		if gerr != nil {
 			return ck, false, fmt.Errorf("range %d gen %d: reading the winning checkpoint: %w", inv.rng.Index, inv.gen, gerr)
 		}
@@ -46,13 +46,13 @@ func (w *Worker) commitCheckpoint(ctx context.Context, inv invocation, ck events
 func (w *Worker) commitEntries(ctx context.Context, inv invocation, ck events.CheckpointCommitted) ([]ledger.Entry, error) {
 	at := w.opts.Now()
 	if inv.gen > 0 && ck.Done { // only the range's end needs the sync point, for RangeCompleted
-		first, err := w.checkpoint(ctx, inv.jobID, inv.rng.Index, 0)
+		first, err := w.checkpoint(ctx, inv, 0)
 		if err != nil {
 			return nil, fmt.Errorf("range %d: reading generation 0: %w", inv.rng.Index, err)
 		}
 		ck.FirstRecordBytes = first.FirstRecordBytes
 	}
-	e, err := joblog.NewEntry(inv.jobID, joblog.CkptKey(inv.rng.Index, inv.gen), at, ck)
+	e, err := joblog.NewEntry(inv.jobID, inv.keys.Ckpt(inv.rng.Index, inv.gen), at, ck)
 	if err != nil {
 		return nil, err
 	}
@@ -63,7 +63,7 @@ func (w *Worker) commitEntries(ctx context.Context, inv invocation, ck events.Ch
 			Generations: inv.gen + 1, FirstRecordBytes: ck.FirstRecordBytes, NextRecordBytes: ck.CursorBytes,
 			Trace: w.tel.Inject(ctx), // the fan-in links to this, the range's final span
 		}
-		d, err := joblog.NewEntry(inv.jobID, joblog.DoneKey(inv.rng.Index), at, done)
+		d, err := joblog.NewEntry(inv.jobID, inv.keys.Done(inv.rng.Index), at, done)
 		if err != nil {
 			return nil, err
 		}
@@ -95,7 +95,7 @@ func (w *Worker) fail(ctx context.Context, inv invocation, cause error) error {
 	if inv.spec.Limits.ToleratesFailures() && joblog.Tolerable(code) {
 		return w.tolerate(ctx, inv, rf)
 	}
-	return joblog.FailJob(ctx, w.ledger, w.bus, inv.jobID, at, w.opts.NewID(), &rf, jf)
+	return inv.keys.FailJob(ctx, w.ledger, w.bus, inv.jobID, at, w.opts.NewID(), &rf, jf)
 }
 
 // tolerate records a range failure the job may tolerate: RangeFailed
@@ -106,13 +106,13 @@ func (w *Worker) fail(ctx context.Context, inv invocation, cause error) error {
 // already done (a duplicate invocation that failed where the winner did
 // not) records nothing: its results stand.
 func (w *Worker) tolerate(ctx context.Context, inv invocation, rf events.RangeFailed) error {
-	if _, err := w.ledger.Get(ctx, inv.jobID, joblog.DoneKey(inv.rng.Index)); err == nil {
+	if _, err := w.ledger.Get(ctx, inv.jobID, inv.keys.Done(inv.rng.Index)); err == nil {
 		return w.maybeFanIn(ctx, inv)
 	} else if !errors.Is(err, ledger.ErrNotFound) {
 		return fmt.Errorf("range %d: reading its completion: %w", inv.rng.Index, err)
 	}
 	at := w.opts.Now()
-	e, err := joblog.NewEntry(inv.jobID, joblog.FailedKey(inv.rng.Index), at, rf)
+	e, err := joblog.NewEntry(inv.jobID, inv.keys.Failed(inv.rng.Index), at, rf)
 	if err != nil {
 		return err
 	}
@@ -123,14 +123,14 @@ func (w *Worker) tolerate(ctx context.Context, inv invocation, rf events.RangeFa
 	if err != nil {
 		return err
 	}
-	failed, err := w.ledger.Count(ctx, inv.jobID, joblog.PrefixFailed)
+	failed, err := w.ledger.Count(ctx, inv.jobID, inv.keys.PrefixFailed())
 	if err != nil {
 		return fmt.Errorf("counting failed ranges: %w", err)
 	}
 	if inv.spec.Limits.FailuresExceeded(failed, started.RangeCount) {
 		jf := joblog.TooManyFailures(inv.jobID, inv.spec.Limits, failed, started.RangeCount, rf)
 		w.logger(inv).ErrorContext(ctx, "too many failed ranges: job failed", "failed", failed, "ranges", started.RangeCount)
-		return joblog.Finish(ctx, w.ledger, w.bus, inv.jobID, at, w.opts.NewID(), jf)
+		return inv.keys.Finish(ctx, w.ledger, w.bus, inv.jobID, at, w.opts.NewID(), jf)
 	}
 	return w.maybeFanIn(ctx, inv)
 }

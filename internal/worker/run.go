@@ -18,7 +18,7 @@ import (
 // commit, then publish what the commit owes. It returns the span outcome.
 func (w *Worker) run(ctx context.Context, inv invocation) (string, error) {
 	t0 := w.opts.Now()
-	if ended, err := joblog.Ended(ctx, w.ledger, inv.jobID); err != nil {
+	if ended, err := inv.keys.Ended(ctx, w.ledger, inv.jobID); err != nil {
 		return tracectx.OutcomeFailed, err
 	} else if ended {
 		return tracectx.OutcomeDuplicate, nil // an ended job ignores late or duplicate events
@@ -28,7 +28,7 @@ func (w *Worker) run(ctx context.Context, inv invocation) (string, error) {
 	} else if err != nil {
 		return tracectx.OutcomeFailed, err
 	}
-	committed, err := w.checkpoint(ctx, inv.jobID, inv.rng.Index, inv.gen)
+	committed, err := w.checkpoint(ctx, inv, inv.gen)
 	if err == nil {
 		return outcome(tracectx.OutcomeDuplicate, w.ensurePublished(ctx, inv, committed)) // duplicate invocation
 	}
@@ -86,9 +86,9 @@ func outcome(want string, err error) (string, error) {
 }
 
 // checkpoint reads the committed checkpoint of (job, range, gen).
-func (w *Worker) checkpoint(ctx context.Context, jobID string, rangeIndex, gen int) (events.CheckpointCommitted, error) {
+func (w *Worker) checkpoint(ctx context.Context, inv invocation, gen int) (events.CheckpointCommitted, error) {
 	var c events.CheckpointCommitted
-	e, err := w.ledger.Get(ctx, jobID, joblog.CkptKey(rangeIndex, gen))
+	e, err := w.ledger.Get(ctx, inv.jobID, inv.keys.Ckpt(inv.rng.Index, gen))
 	if err != nil {
 		return c, err
 	}
@@ -105,7 +105,7 @@ func (w *Worker) ensurePublished(ctx context.Context, inv invocation, c events.C
 	if c.Done {
 		return w.maybeFanIn(ctx, inv)
 	}
-	_, err := w.checkpoint(ctx, inv.jobID, inv.rng.Index, c.Generation+1)
+	_, err := w.checkpoint(ctx, inv, c.Generation+1)
 	if err == nil {
 		return nil // the successor ran, so it received the event
 	}
@@ -121,7 +121,7 @@ func (w *Worker) publishNext(ctx context.Context, inv invocation, c events.Check
 	next := events.RangeContinued{
 		SchemaVersion: events.SchemaVersion, JobID: inv.jobID, Range: inv.rng, Spec: inv.spec,
 		Generation: c.Generation + 1, CursorBytes: c.CursorBytes, Trace: w.tel.Inject(ctx),
-		BadRecordsBefore: inv.badBefore + c.BadRecords,
+		BadRecordsBefore: inv.badBefore + c.BadRecords, Attempt: inv.keys.Attempt,
 	}
 	if err := w.publish(ctx, next); err != nil {
 		return err
@@ -131,30 +131,36 @@ func (w *Worker) publishNext(ctx context.Context, inv invocation, c events.Check
 	return nil
 }
 
-// maybeFanIn publishes FanInRequested when every planned range is done,
-// or, when the job tolerates failures, done or failed: the fan-in then
-// decides between a partial result and too many failures.
+// maybeFanIn publishes FanInRequested when every range of the attempt
+// (attempt 0: every planned range; a later one: the ranges its
+// AttemptStarted retries) is done, or, when the job tolerates failures,
+// done or failed: the fan-in then decides between a partial result and too
+// many failures.
 func (w *Worker) maybeFanIn(ctx context.Context, inv invocation) error {
 	started, _, err := w.started.get(ctx, w.ledger, inv.jobID)
 	if err != nil {
 		return err
 	}
-	done, err := w.ledger.Count(ctx, inv.jobID, joblog.PrefixDone)
+	want, err := w.attemptRanges(ctx, inv, started)
+	if err != nil {
+		return err
+	}
+	done, err := w.ledger.Count(ctx, inv.jobID, inv.keys.PrefixDone())
 	if err != nil {
 		return fmt.Errorf("counting finished ranges: %w", err)
 	}
 	if inv.spec.Limits.ToleratesFailures() {
-		failed, err := w.ledger.Count(ctx, inv.jobID, joblog.PrefixFailed)
+		failed, err := w.ledger.Count(ctx, inv.jobID, inv.keys.PrefixFailed())
 		if err != nil {
 			return fmt.Errorf("counting failed ranges: %w", err)
 		}
 		done += failed
 	}
-	if done < started.RangeCount {
+	if done < want {
 		return nil
 	}
 	w.logger(inv).InfoContext(ctx, "every range done: requesting the fan-in", "ranges", started.RangeCount)
-	return w.publish(ctx, events.FanInRequested{SchemaVersion: events.SchemaVersion, JobID: inv.jobID, RangeCount: started.RangeCount, Trace: w.tel.Inject(ctx)})
+	return w.publish(ctx, events.FanInRequested{SchemaVersion: events.SchemaVersion, JobID: inv.jobID, RangeCount: started.RangeCount, Trace: w.tel.Inject(ctx), Attempt: inv.keys.Attempt})
 }
 
 func (w *Worker) publish(ctx context.Context, d events.Detail) error {
@@ -177,4 +183,17 @@ func withSyncHint(inv invocation, err error) error {
 	}
 	return fmt.Errorf("%w (range %d starts at byte %d and began at the first line break after it; if quoted fields contain line breaks, one may cross that boundary: use a larger --range-size)",
 		err, inv.rng.Index, inv.rng.OffsetBytes)
+}
+
+// attemptRanges is how many ranges inv's attempt runs: every planned range
+// in attempt 0, the retried ones in a later attempt.
+func (w *Worker) attemptRanges(ctx context.Context, inv invocation, started events.JobStarted) (int, error) {
+	if inv.keys.Attempt == 0 {
+		return started.RangeCount, nil
+	}
+	as, err := joblog.ReadAttempt(ctx, w.ledger, inv.jobID, inv.keys.Attempt)
+	if err != nil {
+		return 0, err
+	}
+	return len(as.Ranges), nil
 }

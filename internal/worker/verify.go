@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 
 	"github.com/batonrun/baton/events"
@@ -39,10 +40,13 @@ func (w *Worker) verify(ctx context.Context, inv invocation) error {
 	if want, ok := plannedRange(started, inv.rng.Index); !ok || inv.rng != want {
 		return fmt.Errorf("job %s: %w: range %+v is not in the plan of %d ranges", inv.jobID, ErrNotInPlan, inv.rng, started.RangeCount)
 	}
+	if err := w.verifyAttempt(ctx, inv); err != nil {
+		return err
+	}
 	if inv.gen == 0 {
 		return nil
 	}
-	prev, err := w.checkpoint(ctx, inv.jobID, inv.rng.Index, inv.gen-1)
+	prev, err := w.checkpoint(ctx, inv, inv.gen-1)
 	switch {
 	case errors.Is(err, ledger.ErrNotFound):
 		return fmt.Errorf("job %s range %d: %w: generation %d has no committed predecessor", inv.jobID, inv.rng.Index, ErrNotInPlan, inv.gen)
@@ -51,6 +55,24 @@ func (w *Worker) verify(ctx context.Context, inv invocation) error {
 	case prev.Done || prev.CursorBytes != inv.cursor:
 		return fmt.Errorf("job %s range %d: %w: generation %d starts at byte %d, but generation %d stopped at %d (done %v)",
 			inv.jobID, inv.rng.Index, ErrNotInPlan, inv.gen, inv.cursor, inv.gen-1, prev.CursorBytes, prev.Done)
+	}
+	return nil
+}
+
+// verifyAttempt checks that a range event of attempt a > 0 retries a range
+// its AttemptStarted lists (a missing attempt is not in the plan).
+func (w *Worker) verifyAttempt(ctx context.Context, inv invocation) error {
+	if inv.keys.Attempt == 0 {
+		return nil
+	}
+	as, err := joblog.ReadAttempt(ctx, w.ledger, inv.jobID, inv.keys.Attempt)
+	if errors.Is(err, ledger.ErrNotFound) {
+		return fmt.Errorf("job %s: %w: attempt %d was never started", inv.jobID, ErrNotInPlan, inv.keys.Attempt)
+	} else if err != nil {
+		return err
+	}
+	if !slices.Contains(as.Ranges, inv.rng.Index) {
+		return fmt.Errorf("job %s: %w: attempt %d does not retry range %d (it retries %v)", inv.jobID, ErrNotInPlan, inv.keys.Attempt, inv.rng.Index, as.Ranges)
 	}
 	return nil
 }

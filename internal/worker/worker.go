@@ -23,6 +23,7 @@ import (
 
 	"github.com/batonrun/baton/events"
 	"github.com/batonrun/baton/internal/ids"
+	"github.com/batonrun/baton/internal/joblog"
 	"github.com/batonrun/baton/internal/ledger"
 	"github.com/batonrun/baton/internal/tracectx"
 )
@@ -158,14 +159,14 @@ func decodeInvocation(env events.Envelope) (invocation, error) {
 		if err := events.Decode(env, &e); err != nil {
 			return invocation{}, err
 		}
-		return invocation{jobID: e.JobID, rng: e.Range, spec: e.Spec, cursor: e.Range.OffsetBytes, trace: e.Trace}, nil
+		return invocation{jobID: e.JobID, rng: e.Range, spec: e.Spec, cursor: e.Range.OffsetBytes, trace: e.Trace, keys: joblog.Keys{Attempt: e.Attempt}}, nil
 	case events.TypeRangeContinued:
 		var e events.RangeContinued
 		if err := events.Decode(env, &e); err != nil {
 			return invocation{}, err
 		}
 		return invocation{jobID: e.JobID, rng: e.Range, spec: e.Spec, gen: e.Generation, cursor: e.CursorBytes, synced: true, trace: e.Trace,
-			badBefore: e.BadRecordsBefore}, nil
+			badBefore: e.BadRecordsBefore, keys: joblog.Keys{Attempt: e.Attempt}}, nil
 	}
 	return invocation{}, fmt.Errorf("worker: %w %q", ErrUnknownDetailType, env.DetailType)
 }
@@ -182,6 +183,8 @@ type invocation struct {
 	// badBefore is how many bad records the range's earlier generations
 	// skipped (RangeContinued.BadRecordsBefore).
 	badBefore int64
+	// keys are the ledger keys of the event's attempt.
+	keys joblog.Keys
 	// tailFloor is set by run before the scan (see scanState.tailFloor).
 	tailFloor time.Duration
 }
