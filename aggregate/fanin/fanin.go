@@ -105,12 +105,13 @@ func (a *Aggregator) Handle(ctx context.Context, env events.Envelope) error {
 }
 
 func (a *Aggregator) handle(ctx context.Context, req events.FanInRequested) (string, error) {
-	if ended, err := joblog.Ended(ctx, a.ledger, req.JobID); err != nil {
+	keys := joblog.Keys{Attempt: req.Attempt}
+	if ended, err := keys.Ended(ctx, a.ledger, req.JobID); err != nil {
 		return tracectx.OutcomeFailed, err
 	} else if ended {
 		return tracectx.OutcomeDuplicate, nil
 	}
-	log, err := readLog(ctx, a.ledger, req.JobID)
+	log, err := readLog(ctx, a.ledger, req.JobID, req.Attempt)
 	if err != nil {
 		return tracectx.OutcomeFailed, err
 	}
@@ -122,17 +123,17 @@ func (a *Aggregator) handle(ctx context.Context, req events.FanInRequested) (str
 		return tracectx.OutcomeRefused, nil
 	}
 	if jf, ok := tooManyFailures(log); ok {
-		return tracectx.OutcomeFailed, a.failWith(ctx, jf)
+		return tracectx.OutcomeFailed, a.failWith(ctx, keys, jf)
 	}
 	a.linkRanges(span, log)
 	succeeded, err := merge(log)
 	if err != nil {
 		if failure.Code(err) != "" {
-			return tracectx.OutcomeFailed, a.fail(ctx, req.JobID, err)
+			return tracectx.OutcomeFailed, a.fail(ctx, keys, req.JobID, err)
 		}
 		return tracectx.OutcomeFailed, fmt.Errorf("job %s: fan-in: %w", req.JobID, err)
 	}
-	return a.finish(ctx, succeeded)
+	return a.finish(ctx, keys, succeeded)
 }
 
 // linkRanges links span to the final worker span of every range, in range
@@ -150,8 +151,8 @@ func (a *Aggregator) linkRanges(span trace.Span, log jobLog) {
 	}
 }
 
-func (a *Aggregator) finish(ctx context.Context, s events.JobSucceeded) (string, error) {
-	landed, err := joblog.FinishOnce(ctx, a.ledger, a.bus, s.JobID, a.opts.Now(), a.opts.NewID(), s)
+func (a *Aggregator) finish(ctx context.Context, keys joblog.Keys, s events.JobSucceeded) (string, error) {
+	landed, err := keys.FinishOnce(ctx, a.ledger, a.bus, s.JobID, a.opts.Now(), a.opts.NewID(), s)
 	if err != nil {
 		return tracectx.OutcomeFailed, err
 	}
@@ -160,25 +161,25 @@ func (a *Aggregator) finish(ctx context.Context, s events.JobSucceeded) (string,
 	}
 	a.logger(s.JobID).InfoContext(ctx, "fan-in merged: job succeeded", "ranges", s.Stats.Ranges,
 		"invocations", s.Stats.Invocations, "hops", s.Stats.Hops, "bytes", s.Stats.Bytes, "records", s.Stats.Records,
-		"partial", s.Partial, "failed_ranges", len(s.FailedRanges))
+		"partial", s.Partial, "failed_ranges", len(s.FailedRanges), "attempt", keys.Attempt)
 	return tracectx.OutcomeOK, nil
 }
 
-func (a *Aggregator) fail(ctx context.Context, jobID string, cause error) error {
+func (a *Aggregator) fail(ctx context.Context, keys joblog.Keys, jobID string, cause error) error {
 	span := trace.SpanFromContext(ctx)
 	span.RecordError(cause)
 	span.SetStatus(codes.Error, cause.Error())
 	a.logger(jobID).ErrorContext(ctx, "fan-in failed the job", "code", failure.Code(cause), "error", cause)
 	jf := events.JobFailed{SchemaVersion: events.SchemaVersion, JobID: jobID, Code: failure.Code(cause), Reason: cause.Error(), RangeIndex: -1}
-	return joblog.FailJob(ctx, a.ledger, a.bus, jobID, a.opts.Now(), a.opts.NewID(), nil, jf)
+	return keys.FailJob(ctx, a.ledger, a.bus, jobID, a.opts.Now(), a.opts.NewID(), nil, jf)
 }
 
 // failWith lands jf as the job's terminal entry (once) and publishes it.
-func (a *Aggregator) failWith(ctx context.Context, jf events.JobFailed) error {
+func (a *Aggregator) failWith(ctx context.Context, keys joblog.Keys, jf events.JobFailed) error {
 	span := trace.SpanFromContext(ctx)
 	span.SetStatus(codes.Error, jf.Reason)
 	a.logger(jf.JobID).ErrorContext(ctx, "fan-in failed the job", "code", jf.Code, "reason", jf.Reason)
-	return joblog.Finish(ctx, a.ledger, a.bus, jf.JobID, a.opts.Now(), a.opts.NewID(), jf)
+	return keys.Finish(ctx, a.ledger, a.bus, jf.JobID, a.opts.Now(), a.opts.NewID(), jf)
 }
 
 // tooManyFailures decides whether the failed ranges of a finished job fail

@@ -24,16 +24,22 @@ type jobLog struct {
 	// reported).
 	failed map[int]events.RangeFailed
 	ckpts  []events.CheckpointCommitted // of the done ranges, ordered by range, then generation
+	// owner is the attempt whose checkpoints count for each done range.
+	owner map[int]int
 }
 
 // finished is the number of ranges that are done or failed.
 func (log jobLog) finished() int { return len(log.done) + len(log.failed) }
 
-// readLog reads the job's log. Plans and checkpoints are read only once
-// every range is done or failed; the checkpoints of failed ranges are left
-// out: a failed range's records are simply absent from the result.
-func readLog(ctx context.Context, l Ledger, jobID string) (jobLog, error) {
-	log := jobLog{done: map[int]events.RangeCompleted{}, ranges: map[int]events.Range{}, failed: map[int]events.RangeFailed{}}
+// readLog reads the log of the job's attempt: the ranges done in any
+// attempt up to it (each from the earliest attempt that completed it, so
+// its records count once) and the ranges failed in this attempt. Plans and
+// checkpoints are read only once every range is done or failed; only the
+// checkpoints of the attempt that completed each range are kept: a failed
+// range's records, and an earlier attempt's partial generations of a range
+// retried later, are absent from the result.
+func readLog(ctx context.Context, l Ledger, jobID string, attempt int) (jobLog, error) {
+	log := jobLog{done: map[int]events.RangeCompleted{}, ranges: map[int]events.Range{}, failed: map[int]events.RangeFailed{}, owner: map[int]int{}}
 	e, err := l.Get(ctx, jobID, joblog.KeyJob)
 	if err != nil {
 		return log, fmt.Errorf("job %s: reading JobStarted: %w", jobID, err)
@@ -41,18 +47,12 @@ func readLog(ctx context.Context, l Ledger, jobID string) (jobLog, error) {
 	if err := joblog.Decode(e, &log.started); err != nil {
 		return log, err
 	}
-	dones, err := l.List(ctx, jobID, joblog.PrefixDone)
-	if err != nil {
-		return log, fmt.Errorf("job %s: listing completed ranges: %w", jobID, err)
-	}
-	for _, e := range dones {
-		var rc events.RangeCompleted
-		if err := joblog.Decode(e, &rc); err != nil {
+	for a := 0; a <= attempt; a++ {
+		if err := readDone(ctx, l, &log, a); err != nil {
 			return log, err
 		}
-		log.done[rc.RangeIndex] = rc
 	}
-	if err := readFailed(ctx, l, &log); err != nil {
+	if err := readFailed(ctx, l, &log, joblog.Keys{Attempt: attempt}); err != nil {
 		return log, err
 	}
 	if log.finished() < log.started.RangeCount {
@@ -69,17 +69,9 @@ func readLog(ctx context.Context, l Ledger, jobID string) (jobLog, error) {
 		}
 		log.ranges[rp.Range.Index] = rp.Range
 	}
-	cks, err := l.List(ctx, jobID, joblog.PrefixCkpt)
-	if err != nil {
-		return log, fmt.Errorf("job %s: listing checkpoints: %w", jobID, err)
-	}
-	for _, e := range cks {
-		var c events.CheckpointCommitted
-		if err := joblog.Decode(e, &c); err != nil {
+	for a := 0; a <= attempt; a++ {
+		if err := readCkpts(ctx, l, &log, a); err != nil {
 			return log, err
-		}
-		if _, failed := log.failed[c.RangeIndex]; !failed {
-			log.ckpts = append(log.ckpts, c)
 		}
 	}
 	sort.Slice(log.ckpts, func(i, j int) bool {
@@ -92,9 +84,45 @@ func readLog(ctx context.Context, l Ledger, jobID string) (jobLog, error) {
 	return log, nil
 }
 
-// readFailed reads the RangeFailed entries of the ranges that are not done.
-func readFailed(ctx context.Context, l Ledger, log *jobLog) error {
-	fails, err := l.List(ctx, log.started.JobID, joblog.PrefixFailed)
+// readDone adds the ranges attempt a completed that no earlier attempt did.
+func readDone(ctx context.Context, l Ledger, log *jobLog, a int) error {
+	dones, err := l.List(ctx, log.started.JobID, joblog.Keys{Attempt: a}.PrefixDone())
+	if err != nil {
+		return fmt.Errorf("job %s: listing completed ranges of attempt %d: %w", log.started.JobID, a, err)
+	}
+	for _, e := range dones {
+		var rc events.RangeCompleted
+		if err := joblog.Decode(e, &rc); err != nil {
+			return err
+		}
+		if _, ok := log.done[rc.RangeIndex]; !ok {
+			log.done[rc.RangeIndex], log.owner[rc.RangeIndex] = rc, a
+		}
+	}
+	return nil
+}
+
+// readCkpts adds attempt a's checkpoints of the done ranges it owns.
+func readCkpts(ctx context.Context, l Ledger, log *jobLog, a int) error {
+	cks, err := l.List(ctx, log.started.JobID, joblog.Keys{Attempt: a}.PrefixCkpt())
+	if err != nil {
+		return fmt.Errorf("job %s: listing checkpoints of attempt %d: %w", log.started.JobID, a, err)
+	}
+	for _, e := range cks {
+		var c events.CheckpointCommitted
+		if err := joblog.Decode(e, &c); err != nil {
+			return err
+		}
+		if owner, done := log.owner[c.RangeIndex]; done && owner == a {
+			log.ckpts = append(log.ckpts, c)
+		}
+	}
+	return nil
+}
+
+// readFailed reads the attempt's RangeFailed entries of the ranges that are not done.
+func readFailed(ctx context.Context, l Ledger, log *jobLog, k joblog.Keys) error {
+	fails, err := l.List(ctx, log.started.JobID, k.PrefixFailed())
 	if err != nil {
 		return fmt.Errorf("job %s: listing failed ranges: %w", log.started.JobID, err)
 	}
