@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -80,9 +81,13 @@ type Report struct {
 	Assigned, Continued []int
 	// Failed lists the ranges not re-published because they failed
 	// permanently (a RangeFailed entry): re-reading the same bytes would
-	// fail again. Retrying them is `baton redrive JOB --failed`, not built
-	// yet.
+	// fail again. Retrying them is Failed (`baton redrive JOB --failed`).
 	Failed []int
+	// Attempt is the attempt redriven: the newest (joblog.Keys).
+	Attempt int
+	// Retried lists the ranges a Failed call started its new attempt for
+	// (empty when it joined an attempt already running).
+	Retried []int
 	// FanIn is true when every range was done or failed and FanInRequested
 	// was re-published; the fan-in then decides between a partial result
 	// and a failed job (events.Limits.FailuresExceeded).
@@ -102,7 +107,9 @@ func (r Report) Published() int {
 // committed it, so there is no plan to redrive (re-send JobRequested).
 var ErrNotStarted = errors.New("redrive: job has not started")
 
-// Job re-publishes the next event of every unfinished range of jobID: a
+// Job re-publishes the next event of every unfinished range of jobID's
+// newest attempt (the ranges its joblog.AttemptStarted lists; every range
+// in attempt 0), with that attempt's number: a
 // range with no checkpoint gets its RangeAssigned (from the plan), a range
 // whose last checkpoint (generation g) is not done gets RangeContinued for
 // generation g+1 at that checkpoint's cursor; a failed range (RangeFailed,
@@ -115,33 +122,42 @@ func Job(ctx context.Context, l Ledger, bus Publisher, jobID string, o Options) 
 		return rep, err
 	}
 	o = o.withDefaults()
-	ended, err := joblog.Ended(ctx, l, jobID)
+	attempt, as, err := joblog.NewestAttempt(ctx, l, jobID)
+	if err != nil {
+		return rep, err
+	}
+	rep.Attempt = attempt
+	keys := joblog.Keys{Attempt: attempt}
+	ended, err := keys.Ended(ctx, l, jobID)
 	if err != nil || ended {
 		rep.Ended = ended
 		return rep, err
 	}
-	st, err := readState(ctx, l, jobID)
+	st, err := readState(ctx, l, jobID, attempt)
 	if err != nil {
 		return rep, err
 	}
 	var out []events.Detail
 	for i, r := range st.ranges {
+		if as != nil && !slices.Contains(as.Ranges, i) {
+			continue // done in an earlier attempt
+		}
 		switch last, ok := st.last[i]; {
 		case st.done[i]:
 		case st.failed[i]:
 			rep.Failed = append(rep.Failed, i)
 		case !ok:
 			rep.Assigned = append(rep.Assigned, i)
-			out = append(out, events.RangeAssigned{SchemaVersion: events.SchemaVersion, JobID: jobID, Range: r, Spec: st.started.Spec})
+			out = append(out, events.RangeAssigned{SchemaVersion: events.SchemaVersion, JobID: jobID, Range: r, Spec: st.started.Spec, Attempt: attempt})
 		case !last.Done:
 			rep.Continued = append(rep.Continued, i)
 			out = append(out, events.RangeContinued{SchemaVersion: events.SchemaVersion, JobID: jobID, Range: r,
-				Spec: st.started.Spec, Generation: last.Generation + 1, CursorBytes: last.CursorBytes, BadRecordsBefore: st.bad[i]})
+				Spec: st.started.Spec, Generation: last.Generation + 1, CursorBytes: last.CursorBytes, BadRecordsBefore: st.bad[i], Attempt: attempt})
 		}
 	}
 	if len(out) == 0 {
 		rep.FanIn = true
-		out = append(out, events.FanInRequested{SchemaVersion: events.SchemaVersion, JobID: jobID, RangeCount: st.started.RangeCount})
+		out = append(out, events.FanInRequested{SchemaVersion: events.SchemaVersion, JobID: jobID, RangeCount: st.started.RangeCount, Attempt: attempt})
 	}
 	return rep, publish(ctx, bus, o, out)
 }
@@ -175,7 +191,9 @@ type state struct {
 	failed  map[int]bool
 }
 
-func readState(ctx context.Context, l Ledger, jobID string) (state, error) {
+// readState reads the plan and the given attempt's checkpoints, completions
+// and failures.
+func readState(ctx context.Context, l Ledger, jobID string, attempt int) (state, error) {
 	st := state{last: map[int]events.CheckpointCommitted{}, bad: map[int]int64{}, done: map[int]bool{}, failed: map[int]bool{}}
 	e, err := l.Get(ctx, jobID, joblog.KeyJob)
 	if errors.Is(err, ledger.ErrNotFound) {
@@ -193,6 +211,11 @@ func readState(ctx context.Context, l Ledger, jobID string) (state, error) {
 	st.ranges = make([]events.Range, st.started.RangeCount)
 	planned := 0
 	for _, e := range all {
+		a, key := joblog.SplitKey(e.Key)
+		if a != attempt && !strings.HasPrefix(key, joblog.PrefixPlan) {
+			continue
+		}
+		e.Key = key
 		if err := st.apply(e); err != nil {
 			return st, fmt.Errorf("redrive: job %s: %w", jobID, err)
 		}
