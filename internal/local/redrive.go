@@ -20,6 +20,25 @@ import (
 // and cfg.Progress are used; the object (a local file) and the query come
 // from the job's log. A job that already ended returns its outcome at once.
 func Redrive(ctx context.Context, cfg Config, jobID string) (Outcome, redrive.Report, error) {
+	return redriveWith(ctx, cfg, jobID, func(ctx context.Context, l *sqlite.Ledger, bus redrive.Publisher, jobID string, o redrive.Options) (redrive.Report, error) {
+		return redrive.Job(ctx, l, bus, jobID, o)
+	})
+}
+
+// RedriveFailed is Redrive with redrive.Failed: it retries the failed
+// ranges of a job that ended with a partial result in a new attempt and
+// waits for that attempt's result (Outcome), the job's new result. A job
+// without a partial result returns an error wrapping
+// redrive.ErrNothingToRetry and runs nothing.
+func RedriveFailed(ctx context.Context, cfg Config, jobID string) (Outcome, redrive.Report, error) {
+	return redriveWith(ctx, cfg, jobID, func(ctx context.Context, l *sqlite.Ledger, bus redrive.Publisher, jobID string, o redrive.Options) (redrive.Report, error) {
+		return redrive.Failed(ctx, l, bus, jobID, o)
+	})
+}
+
+type redriveFunc func(ctx context.Context, l *sqlite.Ledger, bus redrive.Publisher, jobID string, o redrive.Options) (redrive.Report, error)
+
+func redriveWith(ctx context.Context, cfg Config, jobID string, fn redriveFunc) (Outcome, redrive.Report, error) {
 	out := Outcome{JobID: jobID}
 	led, err := sqlite.Open(LedgerPath(cfg.StateDir), sqlite.Options{})
 	if err != nil {
@@ -53,7 +72,8 @@ func Redrive(ctx context.Context, cfg Config, jobID string) (Outcome, redrive.Re
 		return out, redrive.Report{}, errors.Join(err, tel.close(ctx))
 	}
 	start := time.Now()
-	rep, err := redrive.Job(ctx, led, e.bus, jobID, redrive.Options{})
+	rep, err := fn(ctx, led, e.bus, jobID, redrive.Options{})
+	e.attempt = rep.Attempt
 	if err == nil {
 		out, err = e.wait(ctx, out)
 	}

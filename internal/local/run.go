@@ -101,6 +101,7 @@ func objectOf(cfg Config) (events.ObjectRef, ObjectStore, error) {
 
 // env is one local deployment: runtime, bus and the three functions.
 type env struct {
+	attempt     int // the job attempt whose terminal entry wait looks for
 	cfg         Config
 	raw         *sqlite.Ledger   // for the waiter and the sweeper
 	ledger      chaos.LedgerPort // for the handlers: raw, or with chaos
@@ -267,7 +268,7 @@ func (e *env) idleNow() bool {
 
 // terminal reads the job's terminal entry into out.
 func (e *env) terminal(ctx context.Context, out *Outcome) (bool, error) {
-	entry, err := e.raw.Get(ctx, out.JobID, joblog.KeyTerminal)
+	entry, err := e.raw.Get(ctx, out.JobID, joblog.Keys{Attempt: e.attempt}.Terminal())
 	if errors.Is(err, ledger.ErrNotFound) {
 		return false, nil
 	}
