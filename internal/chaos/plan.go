@@ -130,7 +130,7 @@ func (p Plan) BusOptions() localbus.Options {
 // Stats counts the faults injected.
 type Stats struct {
 	LedgerErrors, LostResponses, PublishErrors, Dropped, StoreErrors int64
-	Crashes, Kills, Recycles, Replaced                                int64
+	Crashes, Kills, Recycles, Replaced                               int64
 }
 
 // Injector decides faults from a Plan. It is safe for concurrent use.

@@ -26,7 +26,7 @@ const perRun = 15 * time.Second
 
 // summary collects the longest run for TestMain's final line.
 var summary struct {
-	mu      sync.Mutex
+	mu       sync.Mutex
 	runs     int
 	longest  time.Duration
 	seed     uint64

@@ -159,8 +159,8 @@ func TestEmptyAndMultipleStatements(t *testing.T) {
 	for sql, want := range map[string]string{
 		"":    "syntax error: the query is empty",
 		"   ": "syntax error: the query is empty",
-		"SELECT count(*) FROM s3object; SELECT 1 FROM s3object": "syntax error: line 1 column 32: only one statement is allowed",
-		"SELECT count(*) FROM s3object;\nSELECT 1 FROM s3object":  "syntax error: line 2 column 1: only one statement is allowed",
+		"SELECT count(*) FROM s3object; SELECT 1 FROM s3object":  "syntax error: line 1 column 32: only one statement is allowed",
+		"SELECT count(*) FROM s3object;\nSELECT 1 FROM s3object": "syntax error: line 2 column 1: only one statement is allowed",
 	} {
 		_, err := Parse(sql)
 		var se *SyntaxError
