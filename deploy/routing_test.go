@@ -158,7 +158,9 @@ func checkSplitterRoutes(t tree) []error {
 func checkBusPolicy(t tree) []error {
 	var p problems
 	account := []any{tree{"Ref": "AWS::AccountId"}, tree{"Fn::Sub": "arn:aws:iam::${AWS::AccountId}:root"}}
-	thisAccount := func(v any) bool { return slices.ContainsFunc(account, func(a any) bool { return reflect.DeepEqual(a, v) }) }
+	thisAccount := func(v any) bool {
+		return slices.ContainsFunc(account, func(a any) bool { return reflect.DeepEqual(a, v) })
+	}
 	var docs []any
 	for _, id := range ofType(t, "AWS::Events::EventBusPolicy") {
 		pr := props(t, id)
