@@ -106,6 +106,17 @@ func TestRunPartialResult(t *testing.T) {
 	if st.code != 0 || !wantStatus.MatchString(st.stdout) {
 		t.Errorf("status (exit %d) does not show the partial result:\n%s%s", st.code, st.stdout, st.stderr)
 	}
+	// `redrive --failed` retries only that range, as attempt 1; the record
+	// is still too long, so the job is partial again, with the same rows.
+	rd := baton(t, dir, "redrive", m[1], "--failed")
+	if rd.code != exitPartial || !strings.Contains(rd.stderr, fmt.Sprintf("attempt 1 retries ranges [%d]", longAt)) {
+		t.Fatalf("redrive --failed: exit %d, stderr:\n%s", rd.code, rd.stderr)
+	}
+	// Each --failed is a new attempt over what is still failed.
+	again := baton(t, dir, "redrive", m[1], "--failed")
+	if again.code != exitPartial || !strings.Contains(again.stderr, fmt.Sprintf("attempt 2 retries ranges [%d]", longAt)) {
+		t.Errorf("second redrive --failed: exit %d, stderr:\n%s", again.code, again.stderr)
+	}
 }
 
 // Over the threshold (count or percent) the job fails with
