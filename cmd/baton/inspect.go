@@ -48,9 +48,20 @@ func newStatusCmd(g *globals) *cobra.Command {
 				return err
 			}
 			w := tabwriter.NewWriter(g.stdout, 0, 0, 2, ' ', 0)
-			fmt.Fprintf(w, "job\t%s\nstate\t%s\nobject\t%s\nquery\t%s\nranges\t%d/%d done\nbytes\t%s\nrecords\t%s\ninvocations\t%d\nhops\t%d\n",
-				s.JobID, stateText(s), objectName(s.Object), s.Query, s.RangesDone, s.Ranges, humanize.IBytes(uint64(s.Bytes)),
-				humanize.Comma(s.Records), s.Invocations, s.Hops)
+			fmt.Fprintf(w, "job\t%s\nstate\t%s\nobject\t%s\nquery\t%s\nranges\t%d/%d done\n",
+				s.JobID, stateText(s), objectName(s.Object), s.Query, s.RangesDone, s.Ranges)
+			if s.Attempt > 0 {
+				fmt.Fprintf(w, "attempt\t%d (redrive --failed retries of failed ranges)\n", s.Attempt)
+			}
+			if s.Succeeded != nil { // the result's own counts: each record once
+				st := s.Succeeded.Stats
+				fmt.Fprintf(w, "bytes\t%s\nrecords\t%s\ninvocations\t%d\nhops\t%d\n",
+					humanize.IBytes(uint64(st.Bytes)), humanize.Comma(st.Records), st.Invocations, st.Hops)
+			}
+			if s.Succeeded == nil || s.Records != s.Succeeded.Stats.Records {
+				fmt.Fprintf(w, "read so far\t%s records, %s in %d invocations, %d hops (every attempt, failed ranges included)\n",
+					humanize.Comma(s.Records), humanize.IBytes(uint64(s.Bytes)), s.Invocations, s.Hops)
+			}
 			if s.RangesFailed > 0 {
 				fmt.Fprintf(w, "ranges failed\t%d\n", s.RangesFailed)
 			}
