@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"github.com/batonrun/baton/internal/awstest"
+	"github.com/batonrun/baton/internal/ids"
 	"github.com/batonrun/baton/internal/ledger/dynamo"
 	"github.com/batonrun/baton/internal/ledger/sqlite"
 	"github.com/batonrun/baton/internal/local"
@@ -40,7 +41,7 @@ func TestInspectDynamoDBTable(t *testing.T) {
 	}
 	url := awstest.DynamoDB(t)
 	client := dynamodb.NewFromConfig(awstest.Config(url))
-	const table = "baton-cli-inspect"
+	table := "baton-cli-inspect-" + ids.New()[:8] // unique: DynamoDB Local lives as long as the test binary
 	if err := dynamo.CreateTable(ctx, client, table); err != nil {
 		t.Fatal(err)
 	}
