@@ -65,6 +65,6 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 		c.Flags().StringVar(&g.table, "table", "", "read a deployed stack's DynamoDB ledger table instead of the local ledger")
 		c.Flags().StringVar(&g.payloadBucket, "payload-bucket", "", "with --table: the stack's claim-check bucket, where details too large for an item are kept")
 	}
-	root.AddCommand(newRunCmd(g), status, events, jobs, newTraceCmd(g), newRedriveCmd(g))
+	root.AddCommand(newRunCmd(g), status, events, jobs, newTraceCmd(g), newRedriveCmd(g), newPlanCmd(g))
 	return root
 }
