@@ -36,7 +36,9 @@ type Ledger interface {
 	List(ctx context.Context, jobID, keyPrefix string) ([]ledger.Entry, error)
 }
 
-// Publisher publishes at most events.MaxEntriesPerPut events per call.
+// Publisher publishes at most events.MaxEntriesPerPut events per call. It
+// must be safe for concurrent use: the fan-out keeps several calls in
+// flight.
 type Publisher interface {
 	Publish(ctx context.Context, envs ...events.Envelope) error
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"go.opentelemetry.io/otel/codes"
 	"go.opentelemetry.io/otel/trace"
@@ -102,32 +103,50 @@ func (s *Splitter) appendPlan(ctx context.Context, jobID string, plans []ledger.
 // publishAssignments publishes one RangeAssigned per range, in PutEvents
 // batches of at most events.MaxEntriesPerPut entries.
 func (s *Splitter) publishAssignments(ctx context.Context, jobID string, spec events.JobSpec, ranges []events.Range) error {
-	batch := make([]events.Envelope, 0, events.MaxEntriesPerPut)
 	tr := s.tel.Inject(ctx)
-	flush := func() error {
-		if len(batch) == 0 {
-			return nil
-		}
-		err := s.bus.Publish(ctx, batch...)
-		batch = batch[:0]
-		return err
-	}
+	envs := make([]events.Envelope, 0, len(ranges))
 	for _, r := range ranges {
 		env, err := events.Encode(s.opts.NewID(), s.opts.Now(), events.RangeAssigned{SchemaVersion: events.SchemaVersion, JobID: jobID, Range: r, Spec: spec, Trace: tr})
 		if err != nil {
 			return err
 		}
-		batch = append(batch, env)
-		if len(batch) == events.MaxEntriesPerPut {
-			if err := flush(); err != nil {
-				return fmt.Errorf("job %s: publishing RangeAssigned: %w", jobID, err)
-			}
-		}
+		envs = append(envs, env)
 	}
-	if err := flush(); err != nil {
+	if err := s.publishBatches(ctx, envs); err != nil {
 		return fmt.Errorf("job %s: publishing RangeAssigned: %w", jobID, err)
 	}
 	return nil
+}
+
+// publishConcurrency is how many PutEvents calls the fan-out keeps in
+// flight: with 10,000 ranges, one call after another would take the
+// splitter a thousand round trips.
+const publishConcurrency = 8
+
+// publishBatches publishes envs in calls of at most events.MaxEntriesPerPut,
+// publishConcurrency at a time. Errors: the first failed call's (the
+// others still finish; a retry republishes everything, which workers treat
+// as duplicates).
+func (s *Splitter) publishBatches(ctx context.Context, envs []events.Envelope) error {
+	sem := make(chan struct{}, publishConcurrency)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var first error
+	for batch := range slices.Chunk(envs, events.MaxEntriesPerPut) {
+		sem <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			if err := s.bus.Publish(ctx, batch...); err != nil {
+				mu.Lock()
+				if first == nil {
+					first = err
+				}
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	return first
 }
 
 // republish sends the RangeAssigned events of an already started job again,
