@@ -97,7 +97,7 @@ func ledgerCounts(p Prediction) Ledger {
 func wall(in Inputs, ranges []events.Range, invs []int, bps float64) time.Duration {
 	r := int64(len(ranges))
 	split := ColdStart + time.Duration(ceilDiv(r, ledger.MaxAppendEntries)+1)*LedgerCall +
-		time.Duration(ceilDiv(r, events.MaxEntriesPerPut))*PutEventsCall
+		time.Duration(ceilDiv(ceilDiv(r, events.MaxEntriesPerPut), splitter.PublishConcurrency))*PutEventsCall
 	var longest time.Duration
 	for i, rg := range ranges {
 		d := seconds(float64(rg.LengthBytes)/bps) + time.Duration(invs[i])*(ColdStart+EventDelivery+CommitReserve)

@@ -118,17 +118,17 @@ func (s *Splitter) publishAssignments(ctx context.Context, jobID string, spec ev
 	return nil
 }
 
-// publishConcurrency is how many PutEvents calls the fan-out keeps in
+// PublishConcurrency is how many PutEvents calls the fan-out keeps in
 // flight: with 10,000 ranges, one call after another would take the
 // splitter a thousand round trips.
-const publishConcurrency = 8
+const PublishConcurrency = 8
 
 // publishBatches publishes envs in calls of at most events.MaxEntriesPerPut,
-// publishConcurrency at a time. Errors: the first failed call's (the
+// PublishConcurrency at a time. Errors: the first failed call's (the
 // others still finish; a retry republishes everything, which workers treat
 // as duplicates).
 func (s *Splitter) publishBatches(ctx context.Context, envs []events.Envelope) error {
-	sem := make(chan struct{}, publishConcurrency)
+	sem := make(chan struct{}, PublishConcurrency)
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	var first error
