@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -13,86 +12,21 @@ import (
 	"pgregory.net/rapid"
 
 	"github.com/batonrun/baton/events"
+	"github.com/batonrun/baton/internal/gentest"
 	"github.com/batonrun/baton/internal/local"
 	"github.com/batonrun/baton/internal/localrt"
 )
 
-// genRow is one generated record: its group key, its value and how it is
-// written (the reference is computed from these, not by parsing the file).
-type genRow struct {
-	key   string
-	val   int64
-	crlf  bool
-	blank bool // an empty line precedes the record
-	pad   int  // extra bytes in a text field, to vary record lengths
-}
-
-var keys = []string{"a", "b,c", `q"uote`, "ü", "long"}
-
-func genRows(t *rapid.T) []genRow {
-	return rapid.SliceOfN(rapid.Custom(func(t *rapid.T) genRow {
-		return genRow{
-			key:   rapid.SampledFrom(keys).Draw(t, "key"),
-			val:   rapid.Int64Range(-1000, 1000).Draw(t, "val"),
-			crlf:  rapid.Bool().Draw(t, "crlf"),
-			blank: rapid.IntRange(0, 9).Draw(t, "blank") == 0,
-			pad:   rapid.SampledFrom([]int{0, 1, 7, 100, 3000}).Draw(t, "pad"),
+func genRows(t *rapid.T) []gentest.Row {
+	return rapid.SliceOfN(rapid.Custom(func(t *rapid.T) gentest.Row {
+		return gentest.Row{
+			Key:   rapid.SampledFrom(gentest.Keys()).Draw(t, "key"),
+			Val:   rapid.Int64Range(-1000, 1000).Draw(t, "val"),
+			CRLF:  rapid.Bool().Draw(t, "crlf"),
+			Blank: rapid.IntRange(0, 9).Draw(t, "blank") == 0,
+			Pad:   rapid.SampledFrom([]int{0, 1, 7, 100, 3000}).Draw(t, "pad"),
 		}
 	}), 0, 400).Draw(t, "rows")
-}
-
-func csvQuote(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
-
-// render writes rows in a format; lines format has no key, so the
-// reference there is count and sum only.
-func render(format string, rows []genRow) string {
-	var b strings.Builder
-	if format == "csv" {
-		b.WriteString("k,v,pad\n")
-	}
-	for _, r := range rows {
-		end := "\n"
-		if r.crlf {
-			end = "\r\n"
-		}
-		if r.blank && format != "lines" {
-			b.WriteString(end)
-		}
-		pad := strings.Repeat("x", r.pad)
-		switch format {
-		case "csv":
-			fmt.Fprintf(&b, "%s,%d,%s%s", csvQuote(r.key), r.val, pad, end)
-		case "jsonl":
-			fmt.Fprintf(&b, `{"k":%q,"v":%d,"p":%q}%s`, r.key, r.val, pad, end)
-		default:
-			fmt.Fprintf(&b, "%d %s%s", r.val, pad, end)
-		}
-	}
-	return b.String()
-}
-
-// reference is the single-pass answer, sorted by key: "key,count,sum".
-func reference(format string, rows []genRow) []string {
-	if format == "lines" {
-		return []string{fmt.Sprint(len(rows))}
-	}
-	count, sum := map[string]int64{}, map[string]int64{}
-	for _, r := range rows {
-		count[r.key]++
-		sum[r.key] += r.val
-	}
-	var out []string
-	for k := range count {
-		out = append(out, fmt.Sprintf("%s,%d,%d", k, count[k], sum[k]))
-	}
-	sort.Strings(out)
-	return out
-}
-
-var queries = map[string]string{
-	"csv":   "SELECT k, count(*), sum(v) FROM s3object GROUP BY k ORDER BY k",
-	"jsonl": "SELECT k, count(*), sum(v) FROM s3object GROUP BY k ORDER BY k",
-	"lines": "SELECT count(*) FROM s3object",
 }
 
 // Random objects, range sizes, batch sizes and timeouts: every run equals
@@ -103,10 +37,10 @@ func TestRandomJobsEqualReference(t *testing.T) {
 		format := rapid.SampledFrom([]string{"csv", "jsonl", "lines"}).Draw(rt, "format")
 		rows := genRows(rt)
 		path := filepath.Join(t.TempDir(), "obj")
-		if err := os.WriteFile(path, []byte(render(format, rows)), 0o644); err != nil {
+		if err := os.WriteFile(path, []byte(gentest.Render(format, rows)), 0o644); err != nil {
 			rt.Fatal(err)
 		}
-		cfg := local.Config{Path: path, StateDir: stateDir, Query: queries[format],
+		cfg := local.Config{Path: path, StateDir: stateDir, Query: gentest.Query(format),
 			Format: events.Format{Kind: format, Header: format == "csv"},
 			Limits: events.Limits{
 				RangeSizeBytes: int64(rapid.IntRange(1<<10, 64<<10).Draw(rt, "rangeSize")),
@@ -131,7 +65,7 @@ func TestRandomJobsEqualReference(t *testing.T) {
 		for _, r := range out.Succeeded.Result.Rows {
 			got = append(got, strings.Join(r, ","))
 		}
-		want := reference(format, rows)
+		want := gentest.Reference(format, rows)
 		if format != "lines" && len(rows) == 0 {
 			want = nil
 		}

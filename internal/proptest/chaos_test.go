@@ -13,6 +13,7 @@ import (
 
 	"github.com/batonrun/baton/events"
 	"github.com/batonrun/baton/internal/chaos"
+	"github.com/batonrun/baton/internal/gentest"
 	"github.com/batonrun/baton/internal/local"
 	"github.com/batonrun/baton/internal/localrt"
 	"github.com/batonrun/baton/internal/objstore/memory"
@@ -97,7 +98,7 @@ func runSchedule(t *testing.T, seed uint64, stateDir string) {
 	store := memory.New(memory.Options{})
 	store.Put("b", "obj", s.in.data)
 	cfg := local.Config{Path: "obj", Bucket: "b", Store: store, StateDir: stateDir, JobID: fmt.Sprintf("chaos-%06d", seed),
-		Query: queries[s.in.format], Format: events.Format{Kind: s.in.format, Header: s.in.format == "csv"},
+		Query: gentest.Query(s.in.format), Format: events.Format{Kind: s.in.format, Header: s.in.format == "csv"},
 		Limits: s.limits, Runtime: s.rt, Chaos: &s.plan, Sweep: local.SweepOptions{MaxSweeps: 20},
 		ChaosReplace: func(_ context.Context, obj events.ObjectRef, data []byte) error {
 			store.Put(obj.Bucket, obj.Key, data)
