@@ -14,39 +14,13 @@ import (
 	ledgermem "github.com/batonrun/baton/internal/ledger/memory"
 	objmem "github.com/batonrun/baton/internal/objstore/memory"
 	"github.com/batonrun/baton/internal/splitter"
+	"github.com/batonrun/baton/internal/wiring/wiringtest"
 	"github.com/batonrun/baton/internal/worker"
 )
 
-type queue struct {
-	mu   sync.Mutex
-	envs []events.Envelope
-}
-
-func (q *queue) Publish(_ context.Context, envs ...events.Envelope) error {
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	q.envs = append(q.envs, envs...)
-	return nil
-}
-
-func (q *queue) take(detailType string) []events.Envelope {
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	var out, rest []events.Envelope
-	for _, e := range q.envs {
-		if e.DetailType == detailType {
-			out = append(out, e)
-		} else {
-			rest = append(rest, e)
-		}
-	}
-	q.envs = rest
-	return out
-}
-
 // prepare runs splitter and workers over 4 ranges until only the fan-in is
 // left, and returns the FanInRequested event.
-func prepare(t *testing.T, l *ledgermem.Ledger, bus *queue, n int, hold int) events.Envelope {
+func prepare(t *testing.T, l *ledgermem.Ledger, bus *wiringtest.Recorder, n int, hold int) events.Envelope {
 	t.Helper()
 	store := objmem.New(objmem.Options{})
 	var b strings.Builder
@@ -62,7 +36,7 @@ func prepare(t *testing.T, l *ledgermem.Ledger, bus *queue, n int, hold int) eve
 		t.Fatal(err)
 	}
 	w, _ := worker.New(store, l, bus, worker.Options{})
-	assigned := bus.take(events.TypeRangeAssigned)
+	assigned := bus.Take(events.TypeRangeAssigned)
 	for i, e := range assigned {
 		if i == hold {
 			continue // this range never runs
@@ -71,7 +45,7 @@ func prepare(t *testing.T, l *ledgermem.Ledger, bus *queue, n int, hold int) eve
 			t.Fatal(err)
 		}
 	}
-	fi := bus.take(events.TypeFanInRequested)
+	fi := bus.Take(events.TypeFanInRequested)
 	if hold >= 0 {
 		if len(fi) != 0 {
 			t.Fatalf("fan-in requested with range %d not done", hold)
@@ -88,7 +62,7 @@ func prepare(t *testing.T, l *ledgermem.Ledger, bus *queue, n int, hold int) eve
 // terminal entry and one JobSucceeded event, with the exact result.
 func TestFanInTakesEffectOnce(t *testing.T) {
 	const n = 20000
-	l, bus := ledgermem.New(), &queue{}
+	l, bus := ledgermem.New(), &wiringtest.Recorder{}
 	fi := prepare(t, l, bus, n, -1)
 	agg := fanin.New(l, bus, fanin.Options{})
 	var wg sync.WaitGroup
@@ -102,7 +76,7 @@ func TestFanInTakesEffectOnce(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	done := bus.take(events.TypeJobSucceeded)
+	done := bus.Take(events.TypeJobSucceeded)
 	if len(done) != 1 {
 		t.Fatalf("%d JobSucceeded events, want 1", len(done))
 	}
@@ -117,7 +91,7 @@ func TestFanInTakesEffectOnce(t *testing.T) {
 
 // A fan-in request that arrives while a range is unfinished merges nothing.
 func TestFanInWaitsForEveryRange(t *testing.T) {
-	l, bus := ledgermem.New(), &queue{}
+	l, bus := ledgermem.New(), &wiringtest.Recorder{}
 	prepare(t, l, bus, 20000, 2)
 	early, _ := events.Encode("x", time.Now(), events.FanInRequested{SchemaVersion: events.SchemaVersion, JobID: "j", RangeCount: 4})
 	if err := fanin.New(l, bus, fanin.Options{}).Handle(context.Background(), early); err != nil {

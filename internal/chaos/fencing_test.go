@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -14,6 +13,7 @@ import (
 	ledgermem "github.com/batonrun/baton/internal/ledger/memory"
 	objmem "github.com/batonrun/baton/internal/objstore/memory"
 	"github.com/batonrun/baton/internal/splitter"
+	"github.com/batonrun/baton/internal/wiring/wiringtest"
 	"github.com/batonrun/baton/internal/worker"
 )
 
@@ -27,45 +27,6 @@ type gate struct {
 func (g *gate) ReadRange(ctx context.Context, obj events.ObjectRef, off, n int64) ([]byte, error) {
 	<-g.open
 	return g.Store.ReadRange(ctx, obj, off, n)
-}
-
-type bus struct {
-	mu   sync.Mutex
-	envs []events.Envelope
-}
-
-func (b *bus) Publish(_ context.Context, envs ...events.Envelope) error {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	b.envs = append(b.envs, envs...)
-	return nil
-}
-
-func (b *bus) take(dt string) []events.Envelope {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	var out, rest []events.Envelope
-	for _, e := range b.envs {
-		if e.DetailType == dt {
-			out = append(out, e)
-		} else {
-			rest = append(rest, e)
-		}
-	}
-	b.envs = rest
-	return out
-}
-
-type slowClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *slowClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
-func (c *slowClock) BatchDone(string, int, int64, int64) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(time.Hour)
 }
 
 // A killed attempt's late writes are fenced: the attempt of generation 0
@@ -83,14 +44,14 @@ func TestKilledAttemptsLateCommitIsFenced(t *testing.T) {
 	}
 	store := objmem.New(objmem.Options{})
 	obj := store.Put("", "in.txt", []byte(b.String()))
-	l, q := ledgermem.New(), &bus{}
+	l, q := ledgermem.New(), &wiringtest.Recorder{}
 	req := events.JobRequested{SchemaVersion: events.SchemaVersion, JobID: "fence", Object: obj, Query: "SELECT count(*) FROM s3object",
 		Format: events.Format{Kind: "lines"}, Limits: events.Limits{BatchSizeBytes: 2 << 10}}
 	env, _ := events.Encode("r", time.Now(), req)
 	if err := splitter.New(store, l, q, splitter.Options{}).Handle(ctx, env); err != nil {
 		t.Fatal(err)
 	}
-	assigned := q.take(events.TypeRangeAssigned)
+	assigned := q.Take(events.TypeRangeAssigned)
 	if len(assigned) != 1 {
 		t.Fatalf("%d ranges, want 1", len(assigned))
 	}
@@ -100,14 +61,14 @@ func TestKilledAttemptsLateCommitIsFenced(t *testing.T) {
 	zombieDone := make(chan error, 1)
 	go func() { zombieDone <- zombie.Handle(ctx, assigned[0]) }()
 	// The retry: one slow batch, then it hands on at its deadline.
-	c := &slowClock{now: time.Now().Add(time.Hour)}
+	c := wiringtest.NewSlowClock(time.Now().Add(time.Hour), time.Hour)
 	retry, _ := worker.New(store, l, q, worker.Options{Now: c.Now, Progress: c})
 	dctx, cancel := context.WithDeadline(ctx, c.Now().Add(90*time.Minute))
 	if err := retry.Handle(dctx, assigned[0]); err != nil {
 		t.Fatal(err)
 	}
 	cancel()
-	next := q.take(events.TypeRangeContinued)
+	next := q.Take(events.TypeRangeContinued)
 	if len(next) != 1 {
 		t.Fatalf("%d continuations, want 1", len(next))
 	}
@@ -120,13 +81,13 @@ func TestKilledAttemptsLateCommitIsFenced(t *testing.T) {
 	if err := <-zombieDone; err != nil {
 		t.Fatal(err)
 	}
-	if late := q.take(events.TypeRangeContinued); len(late) != 0 {
+	if late := q.Take(events.TypeRangeContinued); len(late) != 0 {
 		t.Fatalf("the fenced attempt published %d continuations", len(late))
 	}
 	if n, _ := l.Count(ctx, "fence", joblog.PrefixCkpt); n != 2 {
 		t.Fatalf("%d checkpoints, want 2 (generation 0 by the retry, 1 by its successor)", n)
 	}
-	fanIns := q.take(events.TypeFanInRequested)
+	fanIns := q.Take(events.TypeFanInRequested)
 	if len(fanIns) == 0 {
 		t.Fatal("no fan-in requested")
 	}
@@ -134,7 +95,7 @@ func TestKilledAttemptsLateCommitIsFenced(t *testing.T) {
 		t.Fatal(err)
 	}
 	var js events.JobSucceeded
-	for _, e := range q.take(events.TypeJobSucceeded) {
+	for _, e := range q.Take(events.TypeJobSucceeded) {
 		if err := events.Decode(e, &js); err != nil {
 			t.Fatal(err)
 		}

@@ -14,6 +14,7 @@ import (
 	objmem "github.com/batonrun/baton/internal/objstore/memory"
 	"github.com/batonrun/baton/internal/redrive"
 	"github.com/batonrun/baton/internal/splitter"
+	"github.com/batonrun/baton/internal/wiring/wiringtest"
 	"github.com/batonrun/baton/internal/worker"
 )
 
@@ -37,7 +38,7 @@ func TestRedriveLeavesFailedRangesToTheFanIn(t *testing.T) {
 		}
 		store := objmem.New(objmem.Options{})
 		obj := store.Put("", "in.txt", []byte(b.String()))
-		l, bus := ledgermem.New(), &sink{}
+		l, bus := ledgermem.New(), &wiringtest.Recorder{}
 		limits := events.Limits{RangeSizeBytes: 16 << 10, MaxRecordBytes: 1024}
 		if tolerate {
 			limits.ToleratedFailureCount = 1
@@ -50,7 +51,7 @@ func TestRedriveLeavesFailedRangesToTheFanIn(t *testing.T) {
 		}
 		w, _ := worker.New(store, l, bus, worker.Options{})
 		var failedRange events.Range
-		for _, e := range bus.take() {
+		for _, e := range bus.Take("") {
 			var ra events.RangeAssigned
 			if e.DetailType != events.TypeRangeAssigned || events.Decode(e, &ra) != nil {
 				continue
@@ -70,13 +71,13 @@ func TestRedriveLeavesFailedRangesToTheFanIn(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		bus.take() // the fan-in request is lost
+		bus.Take("") // the fan-in request is lost
 		rep, err := redrive.Job(ctx, l, bus, jobID, redrive.Options{})
 		if err != nil || len(rep.Failed) != 1 || rep.Failed[0] != failedRange.Index || !rep.FanIn || len(rep.Assigned)+len(rep.Continued) != 0 {
 			t.Fatalf("tolerate=%v: report %+v (%v), want only range %d failed and the fan-in", tolerate, rep, err, failedRange.Index)
 		}
 		agg := fanin.New(l, bus, fanin.Options{})
-		for _, e := range bus.take() {
+		for _, e := range bus.Take("") {
 			if err := agg.Handle(ctx, e); err != nil {
 				t.Fatal(err)
 			}

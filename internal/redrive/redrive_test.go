@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -14,43 +13,9 @@ import (
 	objmem "github.com/batonrun/baton/internal/objstore/memory"
 	"github.com/batonrun/baton/internal/redrive"
 	"github.com/batonrun/baton/internal/splitter"
+	"github.com/batonrun/baton/internal/wiring/wiringtest"
 	"github.com/batonrun/baton/internal/worker"
 )
-
-// sink is a bus that drops every event, keeping it for the test: the
-// events "lost" in transit that redrive must replace.
-type sink struct {
-	mu   sync.Mutex
-	envs []events.Envelope
-}
-
-func (s *sink) Publish(_ context.Context, envs ...events.Envelope) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.envs = append(s.envs, envs...)
-	return nil
-}
-
-func (s *sink) take() []events.Envelope {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	out := s.envs
-	s.envs = nil
-	return out
-}
-
-// clock is a fake clock a slow batch advances.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
-func (c *clock) BatchDone(string, int, int64, int64) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(time.Hour)
-}
 
 // Every event of a job is lost at each step; redrive re-publishes the next
 // one each time (RangeAssigned, then RangeContinued at the checkpoint's
@@ -64,14 +29,14 @@ func TestRedriveReplacesLostEventsAtEveryStep(t *testing.T) {
 	}
 	store := objmem.New(objmem.Options{})
 	obj := store.Put("", "in.txt", []byte(b.String()))
-	l, bus := ledgermem.New(), &sink{}
+	l, bus := ledgermem.New(), &wiringtest.Recorder{}
 	req := events.JobRequested{SchemaVersion: events.SchemaVersion, JobID: "lost", Object: obj, Query: "SELECT count(*) FROM s3object",
 		Format: events.Format{Kind: "lines"}, Limits: events.Limits{RangeSizeBytes: 16 << 10, BatchSizeBytes: 2 << 10}}
 	env, _ := events.Encode("r", time.Now(), req)
 	if err := splitter.New(store, l, bus, splitter.Options{}).Handle(ctx, env); err != nil {
 		t.Fatal(err)
 	}
-	planned := len(bus.take()) // lost
+	planned := len(bus.Take("")) // lost
 	step := func(wantAssigned, wantContinued int, wantFanIn bool) []events.Envelope {
 		t.Helper()
 		rep, err := redrive.Job(ctx, l, bus, "lost", redrive.Options{})
@@ -81,10 +46,10 @@ func TestRedriveReplacesLostEventsAtEveryStep(t *testing.T) {
 		if len(rep.Assigned) != wantAssigned || len(rep.Continued) != wantContinued || rep.FanIn != wantFanIn {
 			t.Fatalf("report %+v, want %d assigned, %d continued, fan-in %v", rep, wantAssigned, wantContinued, wantFanIn)
 		}
-		return bus.take()
+		return bus.Take("")
 	}
 	// Generation 0 of every range stops after one slow batch; its continuation is lost.
-	c := &clock{now: time.Now().Add(time.Hour)}
+	c := wiringtest.NewSlowClock(time.Now().Add(time.Hour), time.Hour)
 	slow, _ := worker.New(store, l, bus, worker.Options{Now: c.Now, Progress: c})
 	for _, env := range step(planned, 0, false) {
 		dctx, cancel := context.WithDeadline(ctx, c.Now().Add(90*time.Minute))
@@ -93,7 +58,7 @@ func TestRedriveReplacesLostEventsAtEveryStep(t *testing.T) {
 		}
 		cancel()
 	}
-	bus.take()
+	bus.Take("")
 	// The continuations finish every range; the fan-in request is lost.
 	fast, _ := worker.New(store, l, bus, worker.Options{})
 	for _, env := range step(0, planned, false) {
@@ -105,7 +70,7 @@ func TestRedriveReplacesLostEventsAtEveryStep(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	bus.take()
+	bus.Take("")
 	agg := fanin.New(l, bus, fanin.Options{})
 	for _, env := range step(0, 0, true) {
 		if err := agg.Handle(ctx, env); err != nil {
@@ -113,7 +78,7 @@ func TestRedriveReplacesLostEventsAtEveryStep(t *testing.T) {
 		}
 	}
 	var js events.JobSucceeded
-	for _, env := range bus.take() {
+	for _, env := range bus.Take("") {
 		if env.DetailType == events.TypeJobSucceeded {
 			if err := events.Decode(env, &js); err != nil {
 				t.Fatal(err)
@@ -133,21 +98,21 @@ func TestSweepOnlyStalledJobs(t *testing.T) {
 	ctx := context.Background()
 	store := objmem.New(objmem.Options{})
 	obj := store.Put("", "in.txt", []byte("a\nb\n"))
-	l, bus := ledgermem.New(), &sink{}
+	l, bus := ledgermem.New(), &wiringtest.Recorder{}
 	req := events.JobRequested{SchemaVersion: events.SchemaVersion, JobID: "quiet", Object: obj, Query: "SELECT count(*) FROM s3object",
 		Format: events.Format{Kind: "lines"}}
 	env, _ := events.Encode("r", time.Now(), req)
 	if err := splitter.New(store, l, bus, splitter.Options{}).Handle(ctx, env); err != nil {
 		t.Fatal(err)
 	}
-	bus.take()
+	bus.Take("")
 	now := time.Now()
-	if reps, err := redrive.Sweep(ctx, l, bus, redrive.Options{StalledAfter: time.Hour, Now: func() time.Time { return now }}); err != nil || len(reps) != 0 || len(bus.take()) != 0 {
+	if reps, err := redrive.Sweep(ctx, l, bus, redrive.Options{StalledAfter: time.Hour, Now: func() time.Time { return now }}); err != nil || len(reps) != 0 || len(bus.Take("")) != 0 {
 		t.Fatalf("a job active a moment ago was swept: %+v, %v", reps, err)
 	}
 	later := func() time.Time { return now.Add(2 * time.Hour) }
 	reps, err := redrive.Sweep(ctx, l, bus, redrive.Options{StalledAfter: time.Hour, Now: later})
-	if err != nil || len(reps) != 1 || len(reps[0].Assigned) != 1 || len(bus.take()) != 1 {
+	if err != nil || len(reps) != 1 || len(reps[0].Assigned) != 1 || len(bus.Take("")) != 1 {
 		t.Fatalf("stalled job not swept: %+v, %v", reps, err)
 	}
 }

@@ -17,6 +17,7 @@ import (
 	objmem "github.com/batonrun/baton/internal/objstore/memory"
 	"github.com/batonrun/baton/internal/redrive"
 	"github.com/batonrun/baton/internal/splitter"
+	"github.com/batonrun/baton/internal/wiring/wiringtest"
 	"github.com/batonrun/baton/internal/worker"
 )
 
@@ -40,10 +41,10 @@ func (s flakyStore) ReadRange(ctx context.Context, obj events.ObjectRef, off, n 
 // RangeAssigned (so it commits generation 0 and hands on) and fails the
 // reads of its continuations: its early generations' partial results are
 // in the log and must not count.
-func pump(t *testing.T, bus *sink, clk *clock, w *worker.Worker, agg *fanin.Aggregator, dup bool, failing func(attempt, rangeIndex int) bool) {
+func pump(t *testing.T, bus *wiringtest.Recorder, clk *wiringtest.SlowClock, w *worker.Worker, agg *fanin.Aggregator, dup bool, failing func(attempt, rangeIndex int) bool) {
 	t.Helper()
 	ctx := context.Background()
-	for evs := bus.take(); len(evs) > 0; evs = bus.take() {
+	for evs := bus.Take(""); len(evs) > 0; evs = bus.Take("") {
 		for _, e := range evs {
 			for range map[bool]int{false: 1, true: 2}[dup] {
 				c, err := ctx, error(nil)
@@ -92,7 +93,7 @@ func TestRedriveFailedRetriesOnlyFailedRangesExactlyOnce(t *testing.T) {
 	wantLines := strings.Count(b.String(), "\n")
 	mem := objmem.New(objmem.Options{})
 	obj := mem.Put("", "in.txt", []byte(b.String()))
-	l, bus := ledgermem.New(), &sink{}
+	l, bus := ledgermem.New(), &wiringtest.Recorder{}
 	limits := events.Limits{RangeSizeBytes: 16 << 10, BatchSizeBytes: 4 << 10, ToleratedFailureCount: 2}
 	const jobID = "retry-failed"
 	env, _ := events.Encode("r", time.Now(), events.JobRequested{SchemaVersion: events.SchemaVersion, JobID: jobID, Object: obj,
@@ -100,7 +101,7 @@ func TestRedriveFailedRetriesOnlyFailedRangesExactlyOnce(t *testing.T) {
 	if err := splitter.New(mem, l, bus, splitter.Options{}).Handle(ctx, env); err != nil {
 		t.Fatal(err)
 	}
-	clk := &clock{now: time.Now()}
+	clk := wiringtest.NewSlowClock(time.Now(), time.Hour)
 	w, _ := worker.New(flakyStore{mem}, l, bus, worker.Options{Now: clk.Now, Progress: clk})
 	agg := fanin.New(l, bus, fanin.Options{})
 	pump(t, bus, clk, w, agg, false, func(a, i int) bool { return a == 0 && (i == 1 || i == 3) })
@@ -146,7 +147,7 @@ func TestRedriveFailedRetriesOnlyFailedRangesExactlyOnce(t *testing.T) {
 
 	// Duplicates of every retry event, delivered again after the end, change nothing.
 	rep2, err := redrive.Failed(ctx, l, bus, jobID, redrive.Options{})
-	if !errors.Is(err, redrive.ErrNothingToRetry) || len(bus.take()) != 0 || rep2.Published() != 0 {
+	if !errors.Is(err, redrive.ErrNothingToRetry) || len(bus.Take("")) != 0 || rep2.Published() != 0 {
 		t.Fatalf("second redrive --failed: %+v, %v; want ErrNothingToRetry and nothing published", rep2, err)
 	}
 	after, _ := l.List(ctx, jobID, "")
@@ -159,7 +160,7 @@ func TestRedriveFailedRetriesOnlyFailedRangesExactlyOnce(t *testing.T) {
 // retry, and on an unknown job that it never started.
 func TestRedriveFailedWithoutPartialResult(t *testing.T) {
 	ctx := context.Background()
-	l, bus := ledgermem.New(), &sink{}
+	l, bus := ledgermem.New(), &wiringtest.Recorder{}
 	if _, err := redrive.Failed(ctx, l, bus, "nope", redrive.Options{}); !errors.Is(err, redrive.ErrNotStarted) {
 		t.Fatalf("unknown job: %v, want ErrNotStarted", err)
 	}
@@ -173,7 +174,7 @@ func TestRedriveFailedWithoutPartialResult(t *testing.T) {
 	if _, err := redrive.Failed(ctx, l, bus, "whole", redrive.Options{}); !errors.Is(err, redrive.ErrNothingToRetry) || !strings.Contains(err.Error(), "still running") {
 		t.Fatalf("running job: %v, want ErrNothingToRetry (still running)", err)
 	}
-	clk := &clock{now: time.Now()}
+	clk := wiringtest.NewSlowClock(time.Now(), time.Hour)
 	w, _ := worker.New(mem, l, bus, worker.Options{Now: clk.Now, Progress: clk})
 	pump(t, bus, clk, w, fanin.New(l, bus, fanin.Options{}), false, func(int, int) bool { return false })
 	if _, err := redrive.Failed(ctx, l, bus, "whole", redrive.Options{}); !errors.Is(err, redrive.ErrNothingToRetry) || !strings.Contains(err.Error(), "whole") {

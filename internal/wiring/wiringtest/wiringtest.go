@@ -11,6 +11,7 @@ import (
 	"runtime"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/batonrun/baton/events"
 	"github.com/batonrun/baton/internal/claimcheck/claimchecktest"
@@ -45,6 +46,48 @@ func (r *Recorder) Published(detailType string) []events.Envelope {
 		}
 	}
 	return out
+}
+
+// Take removes and returns the recorded events of detailType ("" = all),
+// in order: the events a test delivers by hand, or treats as lost.
+func (r *Recorder) Take(detailType string) []events.Envelope {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var out, rest []events.Envelope
+	for _, e := range r.envs {
+		if detailType == "" || e.DetailType == detailType {
+			out = append(out, e)
+		} else {
+			rest = append(rest, e)
+		}
+	}
+	r.envs = rest
+	return out
+}
+
+// SlowClock is a fake clock on which every batch takes Step: as a worker's
+// Options.Now and Options.Progress, with a context deadline a little over
+// Step away, it makes an invocation stop after one batch and hand on.
+// Safe for concurrent use.
+type SlowClock struct {
+	mu   sync.Mutex
+	now  time.Time
+	Step time.Duration
+}
+
+// NewSlowClock starts at start with batches of step.
+func NewSlowClock(start time.Time, step time.Duration) *SlowClock {
+	return &SlowClock{now: start, Step: step}
+}
+
+// Now reads the clock.
+func (c *SlowClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
+
+// BatchDone advances the clock by Step (worker.Progress).
+func (c *SlowClock) BatchDone(string, int, int64, int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(c.Step)
 }
 
 // All returns every recorded event, in order.
