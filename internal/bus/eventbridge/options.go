@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/batonrun/baton/internal/backoff"
+
 	"github.com/batonrun/baton/internal/claimcheck"
 )
 
@@ -77,18 +79,7 @@ func (o Options) withDefaults() Options {
 		o.MaxDelay = o.BaseDelay
 	}
 	if o.Sleep == nil {
-		o.Sleep = sleep
+		o.Sleep = backoff.Sleep
 	}
 	return o
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }

@@ -8,6 +8,8 @@ import (
 	"regexp"
 	"time"
 
+	"github.com/batonrun/baton/internal/backoff"
+
 	"github.com/batonrun/baton/internal/ledger"
 )
 
@@ -87,7 +89,7 @@ func (l *Ledger) Append(ctx context.Context, jobID string, entries ...ledger.Ent
 		if attempt >= l.opts.MaxAttempts {
 			return fmt.Errorf("dynamo ledger: job %s: counter still moving after %d attempts: %w: %w", jobID, attempt, ErrRetryable, err)
 		}
-		if err := sleep(ctx, backoff(attempt)); err != nil {
+		if err := backoff.Sleep(ctx, retryDelay(attempt)); err != nil {
 			return fmt.Errorf("dynamo ledger: job %s: %w", jobID, err)
 		}
 	}
@@ -107,21 +109,10 @@ func (l *Ledger) tryAppend(ctx context.Context, jobID string, es []ledger.Entry,
 	return l.classify(ctx, jobID, es, err)
 }
 
-// backoff is the pause before attempt+1: exponential from 2 ms, capped at
+// retryDelay is the pause before attempt+1: exponential from 2 ms, capped at
 // 100 ms, with full jitter so that racing appenders spread out.
-func backoff(attempt int) time.Duration {
+func retryDelay(attempt int) time.Duration {
 	d := 2 * time.Millisecond << min(attempt, 6)
 	d = min(d, 100*time.Millisecond)
 	return time.Duration(rand.Int64N(int64(d)) + 1)
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }
