@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -21,10 +22,13 @@ import (
 // past its deadline while its retry and the retry's successor run.
 type gate struct {
 	*objmem.Store
-	open chan struct{}
+	entered chan struct{} // closed at the first read: the attempt is past its checks
+	once    sync.Once
+	open    chan struct{}
 }
 
 func (g *gate) ReadRange(ctx context.Context, obj events.ObjectRef, off, n int64) ([]byte, error) {
+	g.once.Do(func() { close(g.entered) })
 	<-g.open
 	return g.Store.ReadRange(ctx, obj, off, n)
 }
@@ -56,10 +60,11 @@ func TestKilledAttemptsLateCommitIsFenced(t *testing.T) {
 		t.Fatalf("%d ranges, want 1", len(assigned))
 	}
 	// The zombie: frozen before its first read.
-	frozen := &gate{Store: store, open: make(chan struct{})}
+	frozen := &gate{Store: store, entered: make(chan struct{}), open: make(chan struct{})}
 	zombie, _ := worker.New(frozen, l, q, worker.Options{})
 	zombieDone := make(chan error, 1)
 	go func() { zombieDone <- zombie.Handle(ctx, assigned[0]) }()
+	<-frozen.entered // it has checked the log and is reading when it freezes
 	// The retry: one slow batch, then it hands on at its deadline.
 	c := wiringtest.NewSlowClock(time.Now().Add(time.Hour), time.Hour)
 	retry, _ := worker.New(store, l, q, worker.Options{Now: c.Now, Progress: c})
