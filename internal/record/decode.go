@@ -1,7 +1,6 @@
 package record
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"unicode/utf8"
@@ -21,14 +20,13 @@ type Column struct {
 // record is parsed only up to the highest requested field. A Decoder is not
 // safe for concurrent use; use one per goroutine.
 type Decoder struct {
-	kind    Kind
-	csv     csvFields
-	fields  int     // CSV: the field count every record must have; 0 for any
-	maxIdx  int     // highest CSV field index requested, -1 for none
-	slots   [][]int // CSV: the slots each field index fills
-	paths   []string
-	row     Row
-	compact bytes.Buffer
+	kind   Kind
+	csv    csvFields
+	fields int     // CSV: the field count every record must have; 0 for any
+	maxIdx int     // highest CSV field index requested, -1 for none
+	slots  [][]int // CSV: the slots each field index fills
+	js     jsonState
+	row    Row
 }
 
 // Row is the decoded values of one record, by column slot.
@@ -71,10 +69,7 @@ func NewDecoder(f Format, cols []Column) (*Decoder, error) {
 			d.slots[c.Index] = append(d.slots[c.Index], slot)
 		}
 	case JSONL:
-		d.paths = make([]string, len(cols))
-		for slot, c := range cols {
-			d.paths[slot] = gjsonPath(c.Path)
-		}
+		d.js = newJSONState(cols)
 	}
 	return d, nil
 }

@@ -13,6 +13,21 @@ import (
 	"github.com/tidwall/gjson"
 )
 
+// jsonState is a Decoder's JSON Lines state: the gjson path of each
+// column slot and a scratch buffer for compacting nested values.
+type jsonState struct {
+	paths   []string
+	compact bytes.Buffer
+}
+
+func newJSONState(cols []Column) jsonState {
+	js := jsonState{paths: make([]string, len(cols))}
+	for slot, c := range cols {
+		js.paths[slot] = gjsonPath(c.Path)
+	}
+	return js
+}
+
 // gjsonPath turns object keys into a gjson path, escaping each key so that
 // no key is read as a wildcard, modifier or separator.
 func gjsonPath(keys []string) string {
@@ -34,7 +49,7 @@ func (d *Decoder) decodeJSON(rec []byte, off int64) error {
 	if t := bytes.TrimLeft(rec, " \t\r\n"); len(t) == 0 || t[0] != '{' {
 		return &RecordError{OffsetBytes: off, Reason: "JSON value is not an object"}
 	}
-	for slot, p := range d.paths {
+	for slot, p := range d.js.paths {
 		r := gjson.GetBytes(rec, p)
 		if r.Type == gjson.String && !utf8.ValidString(r.Str) {
 			return &RecordError{OffsetBytes: off, Reason: "key " + strconv.Quote(p) + ": string is not valid UTF-8"}
@@ -63,11 +78,11 @@ func (d *Decoder) jsonValue(r gjson.Result) (value.Value, error) {
 	case gjson.Number:
 		return jsonNumber(r.Raw)
 	case gjson.JSON:
-		d.compact.Reset()
-		if err := json.Compact(&d.compact, []byte(r.Raw)); err != nil {
+		d.js.compact.Reset()
+		if err := json.Compact(&d.js.compact, []byte(r.Raw)); err != nil {
 			return value.NullValue, err
 		}
-		return value.FromText(d.compact.String()), nil
+		return value.FromText(d.js.compact.String()), nil
 	}
 	return value.NullValue, nil
 }
