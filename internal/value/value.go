@@ -9,7 +9,9 @@
 //   - Text that parses as a number (strconv rules, e.g. "12", "-3.5e2") is
 //     used as that number by arithmetic, sum/avg and numeric comparisons.
 //
-// The zero Value is Null. Values are immutable and safe to share.
+// The zero Value is Null. Values are immutable and safe to share, except
+// that a Text value's string may alias a reader's buffer (record.Row says
+// when); whoever keeps such a value past the record keeps v.Clone().
 package value
 
 import (
@@ -66,6 +68,15 @@ func FromFloat(f float64) Value { return Value{Kind: Float, F: f} }
 
 // FromText returns a Text value.
 func FromText(s string) Value { return Value{Kind: Text, S: s} }
+
+// Clone returns v with its own copy of its text, for keeping a Text value
+// whose string may alias a buffer that will be reused (see record.Row).
+func (v Value) Clone() Value {
+	if v.Kind == Text {
+		v.S = strings.Clone(v.S)
+	}
+	return v
+}
 
 // FromBool returns a Bool value.
 func FromBool(b bool) Value {
