@@ -21,6 +21,13 @@ type csvScan struct {
 // csvEnd finds the end of the CSV record starting at start: the first '\n'
 // outside quotes.
 func (r *Reader) csvEnd(start int64) (end, next int64, err error) {
+	if start < r.buf.end() {
+		if k := bytes.IndexByte(r.buf.data[start-r.buf.off:], '\n'); k >= 0 {
+			if nl := start + int64(k); r.quotes.next(&r.buf, start) > nl {
+				return r.finish(start, nl) // the common case: no quote in the record
+			}
+		}
+	}
 	s := csvScan{r: r, start: start, i: start, nl: -1}
 	for {
 		nl, done, err := s.advance()
@@ -127,4 +134,25 @@ func (s *csvScan) quoted() (nl int64, done, wait bool, err error) {
 	}
 	return 0, false, false, &RecordError{OffsetBytes: s.start, Reason: fmt.Sprintf(
 		"unexpected byte at offset %d after the closing quote (want delimiter or end of line)", qp+1)}
+}
+
+// quoteCache remembers where the next '"' is in the window, so that records
+// without quotes cost one IndexByte ('\n') each instead of two: the search
+// for a quote runs once per stretch of quote-free bytes, not per record.
+type quoteCache struct {
+	from, at, end int64 // a search from `from` found the first quote at `at`, or none before end (at == end)
+}
+
+// next returns the object offset of the first '"' at or after p (p must be
+// buffered), or the window's end when the buffered bytes from p hold none.
+func (q *quoteCache) next(w *window, p int64) int64 {
+	if q.from <= p && p <= q.at && (q.at < q.end || q.end == w.end()) && q.end > 0 {
+		return q.at
+	}
+	q.from, q.end = p, w.end()
+	q.at = q.end
+	if k := bytes.IndexByte(w.data[p-w.off:], '"'); k >= 0 {
+		q.at = p + int64(k)
+	}
+	return q.at
 }

@@ -1,6 +1,7 @@
 package record
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"unicode/utf8"
@@ -29,7 +30,10 @@ type Decoder struct {
 	row    Row
 }
 
-// Row is the decoded values of one record, by column slot.
+// Row is the decoded values of one record, by column slot. Its Text
+// values may alias the record bytes passed to Decode (no copy per field):
+// they are valid only until the next Decode and while the record's bytes
+// are unchanged. To keep a value longer, keep value.Value.Clone().
 type Row struct {
 	vals []value.Value
 }
@@ -75,7 +79,8 @@ func NewDecoder(f Format, cols []Column) (*Decoder, error) {
 }
 
 // Decode decodes rec (a record as the Reader passes it) whose first byte is
-// at offsetBytes in the object. The Row is valid until the next Decode.
+// at offsetBytes in the object. The Row, and its Text values, are valid
+// until the next Decode (see Row).
 // Errors are *RecordError, whose Reason never holds record contents: bad CSV
 // quoting, a CSV record with too few fields for a column or, when
 // Format.Fields is set, a field count other than Fields; invalid JSON or a
@@ -97,7 +102,7 @@ func (d *Decoder) Decode(rec []byte, offsetBytes int64) (*Row, error) {
 			if !utf8.Valid(rec) {
 				return nil, &RecordError{OffsetBytes: offsetBytes, Reason: "line is not valid UTF-8"}
 			}
-			v := value.FromText(string(rec))
+			v := value.FromText(alias(rec))
 			for i := range d.row.vals {
 				d.row.vals[i] = v
 			}
@@ -110,6 +115,9 @@ func (d *Decoder) Decode(rec []byte, offsetBytes int64) (*Row, error) {
 }
 
 func (d *Decoder) decodeCSV(rec []byte, off int64) error {
+	if bytes.IndexByte(rec, '"') < 0 {
+		return d.decodePlainCSV(rec, off)
+	}
 	i := 0
 	last := max(d.maxIdx, d.fields-1)
 	for field := 0; field <= last; field++ {
@@ -131,7 +139,7 @@ func (d *Decoder) decodeCSV(rec []byte, off int64) error {
 			}
 			v := value.NullValue
 			if quoted || len(f) > 0 {
-				v = value.FromText(string(f))
+				v = value.FromText(string(f)) // a quoted field is in scratch, reused by the next one
 			}
 			for _, s := range slots {
 				d.row.vals[s] = v

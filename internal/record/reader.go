@@ -110,6 +110,7 @@ type Reader struct {
 	minRead  int64
 	ownFirst bool // the record at cursor follows a BOM at 0: its first byte counts as 0
 	buf      window
+	quotes   quoteCache
 }
 
 // NewReader returns a reader for one invocation of one range. It returns the
