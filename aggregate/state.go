@@ -63,18 +63,19 @@ func (s *State) AddNumber(n value.Value) {
 	s.addFloat(n.F)
 }
 
-// AddMin folds v (non-null) into the minimum.
+// AddMin folds v (non-null) into the minimum. A new minimum is kept as
+// v.Clone(), so v's text may alias a buffer that is reused afterwards.
 func (s *State) AddMin(v value.Value) {
 	if s.N == 0 || CompareValues(v, s.Min) < 0 {
-		s.Min = v
+		s.Min = v.Clone()
 	}
 	s.N++
 }
 
-// AddMax folds v (non-null) into the maximum.
+// AddMax folds v (non-null) into the maximum, keeping v.Clone() as AddMin.
 func (s *State) AddMax(v value.Value) {
 	if s.N == 0 || CompareValues(v, s.Max) > 0 {
-		s.Max = v
+		s.Max = v.Clone()
 	}
 	s.N++
 }

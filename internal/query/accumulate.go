@@ -68,6 +68,8 @@ type Accumulator struct {
 	keyBuf  []byte
 	keyVals []value.Value
 	argVals []value.Value // one record's aggregate arguments, before they are applied
+	keyCols []int         // per key: its Row slot when the key is a bare column, else -1
+	argCols []int         // per aggregate: its argument's Row slot when a bare column, else -1
 
 	// rows mode
 	rows    []aggregate.Row
@@ -88,13 +90,30 @@ func (p *Plan) NewAccumulator(o Options) *Accumulator {
 func (a *Accumulator) Reset() {
 	*a = Accumulator{p: a.p, lim: a.lim, index: map[string]int{},
 		keyVals: make([]value.Value, len(a.p.keys)), argVals: make([]value.Value, len(a.p.aggs)),
-		sortBuf: make([]value.Value, len(a.p.order)), outBuf: make([]value.Value, len(a.p.outs))}
+		sortBuf: make([]value.Value, len(a.p.order)), outBuf: make([]value.Value, len(a.p.outs)),
+		keyCols: make([]int, len(a.p.keys)), argCols: make([]int, len(a.p.aggs))}
+	for i, k := range a.p.keys {
+		a.keyCols[i] = colSlot(k)
+	}
+	for i, d := range a.p.aggs {
+		a.argCols[i] = colSlot(d.arg)
+	}
+}
+
+// colSlot returns n's Row slot when n is a bare column reference, else -1:
+// the accumulator reads such a column from the Row directly.
+func colSlot(n node) int {
+	if c, ok := n.(*colNode); ok {
+		return c.slot
+	}
+	return -1
 }
 
 // Add evaluates one record: WHERE, then the group keys and aggregates, or
 // the projection. offsetBytes is the record's first byte in the object; it
-// orders projected rows and locates errors. Add may retain Text values
-// returned by r. Errors: *ValueError for a value an expression cannot use,
+// orders projected rows and locates errors. Text values returned by r need
+// only last until Add returns (they may alias a reader's buffer): Add
+// clones what it keeps (group keys, min and max, projected rows). Errors: *ValueError for a value an expression cannot use,
 // ErrTooManyGroups or ErrTooManyRows (wrapped) past the limits.
 //
 // A record is all or nothing: Add evaluates every expression the record
@@ -135,6 +154,10 @@ func (a *Accumulator) Add(r Row, offsetBytes int64) error {
 func (a *Accumulator) addGroup(e *env) error {
 	p := a.p
 	for i, k := range p.keys {
+		if s := a.keyCols[i]; s >= 0 {
+			a.keyVals[i] = e.row.Value(s)
+			continue
+		}
 		v, err := k.eval(e)
 		if err != nil {
 			return err
@@ -142,7 +165,7 @@ func (a *Accumulator) addGroup(e *env) error {
 		a.keyVals[i] = v
 	}
 	for i := range p.aggs {
-		v, err := aggArg(&p.aggs[i], e)
+		v, err := aggArg(&p.aggs[i], a.argCols[i], e)
 		if err != nil {
 			return err
 		}
@@ -158,7 +181,9 @@ func (a *Accumulator) addGroup(e *env) error {
 		enc := string(a.keyBuf)
 		a.index[enc] = gi
 		a.encs = append(a.encs, enc)
-		a.keys = append(a.keys, a.keyVals...)
+		for _, v := range a.keyVals {
+			a.keys = append(a.keys, v.Clone())
+		}
 		a.states = append(a.states, make([]aggregate.State, len(p.aggs))...)
 	}
 	st := a.states[gi*len(p.aggs) : (gi+1)*len(p.aggs)]
@@ -169,13 +194,20 @@ func (a *Accumulator) addGroup(e *env) error {
 }
 
 // aggArg evaluates d's argument for one record: Null when the aggregate
-// skips the record, the number for sum and avg, the value otherwise. It
-// changes no state.
-func aggArg(d *aggDef, e *env) (value.Value, error) {
+// skips the record, the number for sum and avg, the value otherwise. col is
+// the argument's Row slot when it is a bare column (read directly), else
+// -1. It changes no state.
+func aggArg(d *aggDef, col int, e *env) (value.Value, error) {
 	if d.arg == nil {
 		return value.NullValue, nil
 	}
-	v, err := d.arg.eval(e)
+	var v value.Value
+	var err error
+	if col >= 0 {
+		v = e.row.Value(col)
+	} else {
+		v, err = d.arg.eval(e)
+	}
 	if err != nil || v.IsNull() {
 		return value.NullValue, err
 	}
@@ -185,7 +217,7 @@ func aggArg(d *aggDef, e *env) (value.Value, error) {
 	}
 	n, ok := v.Number()
 	if !ok {
-		return value.NullValue, &ValueError{Expr: d.text, OffsetBytes: e.off, Reason: "is not a number", Value: v.String()}
+		return value.NullValue, &ValueError{Expr: d.text, OffsetBytes: e.off, Reason: "is not a number", Value: strings.Clone(v.String())}
 	}
 	return n, nil
 }
@@ -235,8 +267,8 @@ func (a *Accumulator) addRow(e *env) error {
 	if a.cutoff != nil && shape.CompareRows(&row, a.cutoff) > 0 {
 		return nil
 	}
-	row.SortKeys = slices.Clone(a.sortBuf)
-	row.Values = slices.Clone(a.outBuf)
+	row.SortKeys = cloneValues(a.sortBuf)
+	row.Values = cloneValues(a.outBuf)
 	a.rows = append(a.rows, row)
 	if shape.HasLimit && len(a.rows) >= 2*shape.Keep+64 {
 		a.rows = shape.SortRows(a.rows)
@@ -274,4 +306,13 @@ func (a *Accumulator) Partial() *aggregate.PartialResult {
 		}
 	}
 	return pr
+}
+
+// cloneValues returns a copy of vals whose Text owns its bytes.
+func cloneValues(vals []value.Value) []value.Value {
+	out := make([]value.Value, len(vals))
+	for i, v := range vals {
+		out[i] = v.Clone()
+	}
+	return out
 }

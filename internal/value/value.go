@@ -108,6 +108,9 @@ func (v Value) Number() (n Value, ok bool) {
 // a number, is NaN or Inf spelled out, or is an integer past int64 (which a
 // float would round: never a silently wrong number).
 func ParseNumber(s string) (Value, bool) {
+	if i, ok := parseShortInt(s); ok {
+		return FromInt(i), true // the common case, without strconv's generality
+	}
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return NullValue, false
@@ -128,6 +131,30 @@ func ParseNumber(s string) (Value, bool) {
 		return NullValue, false
 	}
 	return FromFloat(f), true
+}
+
+// parseShortInt parses s when it is 1 to 18 ASCII digits after an
+// optional '-' (such a number always fits int64), as strconv.ParseInt would.
+// ok is false for anything else, which ParseNumber then handles in full.
+func parseShortInt(s string) (i int64, ok bool) {
+	digits := s
+	if len(s) > 0 && s[0] == '-' {
+		digits = s[1:]
+	}
+	if len(digits) == 0 || len(digits) > 18 {
+		return 0, false
+	}
+	for k := 0; k < len(digits); k++ {
+		c := digits[k] - '0'
+		if c > 9 {
+			return 0, false
+		}
+		i = i*10 + int64(c)
+	}
+	if len(digits) < len(s) {
+		i = -i
+	}
+	return i, true
 }
 
 // Float64 returns a numeric value as float64. It panics on non-numbers; call

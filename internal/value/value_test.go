@@ -2,7 +2,9 @@ package value
 
 import (
 	"math"
+	"math/rand/v2"
 	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -40,5 +42,39 @@ func TestCompareIsATotalOrder(t *testing.T) {
 	}
 	if Compare(FromText("12"), FromInt(12)) != 0 || FromFloat(0.1).String() != strconv.FormatFloat(0.1, 'g', -1, 64) {
 		t.Error("numeric text and its number must compare equal")
+	}
+}
+
+// TestParseNumberShortIntsMatchStrconv checks ParseNumber's digit fast path
+// against strconv on integer-looking strings of every length around the
+// 18-digit cut-off, signed and not, with stray bytes.
+func TestParseNumberShortIntsMatchStrconv(t *testing.T) {
+	rnd := rand.New(rand.NewPCG(7, 8))
+	alphabet := "0123456789-+ .e"
+	for range 200000 {
+		n := rnd.IntN(22)
+		b := make([]byte, n)
+		for i := range b {
+			if rnd.IntN(10) == 0 {
+				b[i] = alphabet[rnd.IntN(len(alphabet))]
+			} else {
+				b[i] = '0' + byte(rnd.IntN(10))
+			}
+		}
+		if n > 0 && rnd.IntN(3) == 0 {
+			b[0] = '-'
+		}
+		s := string(b)
+		got, ok := ParseNumber(s)
+		trimmed := strings.TrimSpace(s)
+		if want, err := strconv.ParseInt(trimmed, 10, 64); err == nil {
+			if !ok || got != FromInt(want) {
+				t.Fatalf("ParseNumber(%q) = %v, %v; strconv says Int %d", s, got, ok, want)
+			}
+			continue
+		}
+		if ok && got.Kind == Int {
+			t.Fatalf("ParseNumber(%q) = Int %d, but strconv.ParseInt rejects it", s, got.I)
+		}
 	}
 }

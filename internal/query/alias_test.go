@@ -1,0 +1,100 @@
+package query
+
+import (
+	"encoding/json"
+	"math/rand/v2"
+	"strconv"
+	"strings"
+	"testing"
+	"unsafe"
+
+	"github.com/batonrun/baton/internal/value"
+)
+
+// aliasRow presents fields as the record decoder does: Text that aliases
+// one shared buffer, which the test scribbles over after every Add.
+type aliasRow struct {
+	buf    []byte
+	starts []int // field i is buf[starts[i]:starts[i+1]]
+	cols   []ColumnRef
+}
+
+func (r *aliasRow) load(fields []string) {
+	r.buf, r.starts = r.buf[:0], append(r.starts[:0], 0)
+	for _, f := range fields {
+		r.buf = append(r.buf, f...)
+		r.starts = append(r.starts, len(r.buf))
+	}
+}
+
+func (r *aliasRow) Value(slot int) value.Value {
+	i := r.cols[slot].Index
+	if i+1 >= len(r.starts) || r.starts[i] == r.starts[i+1] {
+		return value.NullValue
+	}
+	f := r.buf[r.starts[i]:r.starts[i+1]]
+	return value.FromText(unsafe.String(&f[0], len(f)))
+}
+
+func (r *aliasRow) scribble() {
+	for i := range r.buf {
+		r.buf[i] = '#'
+	}
+}
+
+// TestAddClonesWhatItKeeps checks the Row contract: Text values need only
+// last until Add returns. Each query runs twice, over rows with their own
+// strings and over rows aliasing a buffer that is overwritten after every
+// Add; any value the accumulator keeps without cloning shows up as '#'s.
+func TestAddClonesWhatItKeeps(t *testing.T) {
+	queries := []string{
+		"SELECT origin, count(*), avg(delay), min(destination), max(date) FROM s3object GROUP BY origin",
+		"SELECT upper(origin), substring(date, 1, 4), count(*) FROM s3object GROUP BY upper(origin), substring(date, 1, 4)",
+		"SELECT origin, destination, sum(distance) FROM s3object WHERE origin LIKE 'A%' GROUP BY origin, destination",
+		"SELECT date, origin, delay FROM s3object ORDER BY origin, date LIMIT 7",
+		"SELECT date, origin, lower(destination) FROM s3object WHERE delay > 3",
+		"SELECT min(origin), max(destination), count(distance) FROM s3object",
+	}
+	rnd := rand.New(rand.NewPCG(3, 4))
+	airports := []string{"ATL", "AUS", "BOS", "lax", "Ord", ""}
+	var recs [][]string
+	for i := range 3000 {
+		recs = append(recs, []string{
+			"2001-" + strconv.Itoa(1+rnd.IntN(12)) + "-" + strconv.Itoa(i),
+			strconv.Itoa(rnd.IntN(90) - 10),
+			strconv.Itoa(rnd.IntN(3000)),
+			airports[rnd.IntN(len(airports))],
+			airports[rnd.IntN(len(airports))],
+		})
+	}
+	for _, sql := range queries {
+		q, err := Parse(sql)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := Bind(q, Schema{Kind: SchemaCSV, Columns: flightCols, NumFields: 5})
+		if err != nil {
+			t.Fatal(err)
+		}
+		owned, aliased := p.NewAccumulator(Options{}), p.NewAccumulator(Options{})
+		row := &aliasRow{cols: p.Columns()}
+		for i, r := range recs {
+			if err := owned.Add(csvRow{fields: r, cols: p.Columns()}, int64(i)); err != nil {
+				t.Fatalf("%s: %v", sql, err)
+			}
+			row.load(r)
+			if err := aliased.Add(row, int64(i)); err != nil {
+				t.Fatalf("%s: %v", sql, err)
+			}
+			row.scribble()
+		}
+		want, _ := json.Marshal(owned.Partial())
+		got, _ := json.Marshal(aliased.Partial())
+		if string(got) != string(want) {
+			t.Errorf("%s: a kept value aliases the record buffer\n got %.300s\nwant %.300s", sql, got, want)
+		}
+		if strings.Contains(string(got), "#") {
+			t.Errorf("%s: partial result holds scribbled bytes", sql)
+		}
+	}
+}
