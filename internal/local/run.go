@@ -185,7 +185,7 @@ func (e *env) newWorker() (lambda.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	w, err := worker.New(c, e.ledger, e.pub, worker.Options{Progress: e, Tracer: e.tel.prov.TracerProvider(),
+	w, err := worker.New(c, e.ledger, e.pub, worker.Options{Progress: e, Parallelism: workerParallelism(e.cfg.Runtime), Tracer: e.tel.prov.TracerProvider(),
 		Propagator: e.tel.prov.Propagator(), Meter: e.tel.prov.MeterProvider(), Logger: e.tel.logger})
 	if err != nil {
 		return nil, err

@@ -55,6 +55,9 @@ func (d Deps) SplitterOptions() splitter.Options {
 }
 
 // WorkerOptions are the worker's options for the backend, with telemetry.
+// Parallelism stays 0, runtime.GOMAXPROCS(0): Go sets GOMAXPROCS from the
+// cgroup CPU limit, which is how Lambda's memory setting shows (one vCPU per
+// 1,769 MB), so a larger worker scans each batch with more goroutines.
 func (d Deps) WorkerOptions() worker.Options {
 	o := worker.Options{Tracer: d.obs().TracerProvider(), Propagator: d.obs().Propagator(), Meter: d.obs().MeterProvider(), Logger: d.Logger}
 	if d.Config.Backend == "aws" {

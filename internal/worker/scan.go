@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/batonrun/baton/events"
-	"github.com/batonrun/baton/internal/objstore"
 	"github.com/batonrun/baton/internal/query"
 	"github.com/batonrun/baton/internal/record"
 )
@@ -43,24 +42,25 @@ func (w *Worker) scanFrom(ctx context.Context, inv invocation, store *countingRe
 		return ck, err
 	}
 	acc := c.Plan.NewAccumulator(c.QueryOptions())
-	src := &objstore.Pinned{Store: store, Object: inv.spec.Object}
-	r, err := record.NewReader(src, record.ReaderOptions{
-		Format: c.Format, ObjectSizeBytes: inv.spec.Object.SizeBytes,
-		Range:  record.Range{Offset: inv.rng.OffsetBytes, End: inv.rng.EndBytes()},
-		Cursor: inv.cursor, Synced: inv.synced, BatchSizeBytes: inv.spec.Limits.BatchSizeBytes,
-	})
+	s := &scanState{w: w, ctx: ctx, dec: dec, acc: acc, reserveCap: -1, tailFloor: inv.tailFloor,
+		bad: badRecords{rangeIndex: inv.rng.Index, before: inv.badBefore, max: inv.spec.Limits.MaxBadRecords, show: inv.spec.Limits.ShowBadValues},
+		par: parallelScan{c: c, inv: inv, store: store}}
+	r, err := s.par.open(record.Range{Offset: inv.rng.OffsetBytes, End: inv.rng.EndBytes()},
+		inv.cursor, inv.synced, inv.spec.Limits.BatchSizeBytes)
 	if err != nil {
 		return ck, fmt.Errorf("opening range %d: %w", inv.rng.Index, err)
 	}
-	s := &scanState{w: w, ctx: ctx, dec: dec, acc: acc, reserveCap: -1, tailFloor: inv.tailFloor,
-		bad: badRecords{rangeIndex: inv.rng.Index, before: inv.badBefore, max: inv.spec.Limits.MaxBadRecords, show: inv.spec.Limits.ShowBadValues}}
 	if deadline, ok := ctx.Deadline(); ok {
 		s.reserveCap = deadline.Sub(started) / 2
 	}
 	if err := s.loop(r, inv, &ck); err != nil {
 		return ck, w.firstOfRange(ctx, inv, err)
 	}
-	partial, err := acc.Partial().MarshalJSON()
+	pr, err := s.par.merged(acc.Partial())
+	if err != nil {
+		return ck, fmt.Errorf("range %d: %w", inv.rng.Index, err)
+	}
+	partial, err := pr.MarshalJSON()
 	if err != nil {
 		return ck, fmt.Errorf("encoding partial result: %w", err)
 	}
@@ -68,7 +68,7 @@ func (w *Worker) scanFrom(ctx context.Context, inv invocation, store *countingRe
 	ck.Records = s.records
 	ck.BadRecords, ck.BadRecordSamples = s.bad.count, s.bad.samples
 	ck.Bytes = ck.CursorBytes - ck.StartBytes
-	ck.CacheHits = src.Hits
+	ck.CacheHits = s.par.hits()
 	ck.DurationMillis = w.opts.Now().Sub(started).Milliseconds()
 	return ck, nil
 }
@@ -90,6 +90,8 @@ type scanState struct {
 	// tailFloor is the least reserve kept for the tail: how long this
 	// invocation's ledger reads before the scan took.
 	tailFloor time.Duration
+	// par scans batches after the first in parallel spans (parallel.go).
+	par parallelScan
 }
 
 func (s *scanState) loop(r *record.Reader, inv invocation, ck *events.CheckpointCommitted) error {
@@ -98,18 +100,31 @@ func (s *scanState) loop(r *record.Reader, inv invocation, ck *events.Checkpoint
 			return nil // deadline near: commit what we have
 		}
 		t0 := s.w.opts.Now()
-		s.stoppedAt = -1
-		b, err := r.ReadBatch(s.ctx, s.consume)
-		if batches == 0 && !inv.synced {
-			ck.FirstRecordBytes = b.FirstRecordBytes
-		}
-		if errors.Is(err, errStopHere) {
-			ck.CursorBytes = s.stoppedAt
-			ck.Batches++ // a partial batch
-			return nil
-		}
+		b, ok, err := s.parallelBatch(batches, ck.CursorBytes)
 		if err != nil {
 			return err
+		}
+		if ok {
+			r = nil // behind the cursor now: reopened if a later batch runs sequentially
+		} else {
+			if r == nil {
+				if r, err = s.par.reopen(ck.CursorBytes); err != nil {
+					return err
+				}
+			}
+			s.stoppedAt = -1
+			b, err = r.ReadBatch(s.ctx, s.consume)
+			if batches == 0 && !inv.synced {
+				ck.FirstRecordBytes = b.FirstRecordBytes
+			}
+			if errors.Is(err, errStopHere) {
+				ck.CursorBytes = s.stoppedAt
+				ck.Batches++ // a partial batch
+				return nil
+			}
+			if err != nil {
+				return err
+			}
 		}
 		ck.CursorBytes = b.NextBytes
 		ck.Batches++

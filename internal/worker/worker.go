@@ -15,6 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime"
 	"time"
 
 	"go.opentelemetry.io/otel/metric"
@@ -65,6 +66,13 @@ type Options struct {
 	CommitReserve time.Duration
 	// Progress, when set, is told about every batch.
 	Progress Progress
+	// Parallelism is how many goroutines scan one batch, each its own byte
+	// span of it (see parallel.go); 0 means runtime.GOMAXPROCS(0), 1 scans
+	// sequentially. On Lambda leave it 0: Go sets GOMAXPROCS from the
+	// cgroup CPU limit, and Lambda gives a function one vCPU per 1,769 MB
+	// of memory, so a 3,538 MB worker scans with 2. With Parallelism above
+	// 1, Now is called from several goroutines at once.
+	Parallelism int
 
 	// Tracer starts the "baton.range" span of each invocation; nil means
 	// otel.GetTracerProvider().
@@ -80,12 +88,16 @@ type Options struct {
 	Logger *slog.Logger
 }
 
-// Validate rejects negative durations.
+// Validate rejects a negative CommitReserve or Parallelism, joining both.
 func (o Options) Validate() error {
+	var errs []error
 	if o.CommitReserve < 0 {
-		return fmt.Errorf("worker options: negative CommitReserve %v", o.CommitReserve)
+		errs = append(errs, fmt.Errorf("worker options: negative CommitReserve %v", o.CommitReserve))
 	}
-	return nil
+	if o.Parallelism < 0 {
+		errs = append(errs, fmt.Errorf("worker options: negative Parallelism %d", o.Parallelism))
+	}
+	return errors.Join(errs...)
 }
 
 // Worker handles RangeAssigned and RangeContinued. One Worker is one warm
@@ -101,6 +113,7 @@ type Worker struct {
 	compiled compiledCache
 	started  startedCache
 	tel      *tracectx.Telemetry
+	parStats parallelStats
 }
 
 // New builds a Worker.
@@ -116,6 +129,9 @@ func New(store ObjectReader, l Ledger, bus Publisher, o Options) (*Worker, error
 	}
 	if o.CommitReserve == 0 {
 		o.CommitReserve = 10 * time.Millisecond
+	}
+	if o.Parallelism == 0 {
+		o.Parallelism = runtime.GOMAXPROCS(0)
 	}
 	tel := tracectx.New("github.com/batonrun/baton/internal/worker", tracectx.Providers{
 		Tracer: o.Tracer, Propagator: o.Propagator, Meter: o.Meter, Logger: o.Logger})

@@ -1,0 +1,224 @@
+package worker
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+
+	"github.com/batonrun/baton/aggregate"
+	"github.com/batonrun/baton/internal/jobspec"
+	"github.com/batonrun/baton/internal/objstore"
+	"github.com/batonrun/baton/internal/record"
+)
+
+// Parallel batches (Options.Parallelism above 1).
+//
+// The first batch of an invocation runs sequentially: it syncs an unsynced
+// range, guarantees progress, and measures a batch. Each later batch
+// [cursor, min(cursor+BatchSizeBytes, range end)) is cut into Parallelism
+// byte spans, and each span is scanned by its own goroutine with its own
+// record.Reader, Decoder and Accumulator. A span owns the records whose
+// first byte it holds (DESIGN.md invariant 1, applied inside the batch):
+// the first span starts synced at the cursor, a true record start; the
+// others sync by newline search, and every span reads past its end to
+// finish its last record.
+//
+// The batch is kept only when it is certainly what the sequential scan
+// would have produced: every span handed over at the record start the next
+// span synced to (record.CheckChain's argument: by induction from the
+// cursor, every span then started at a true record start), no span failed,
+// met a bad record or ran short of time, and the span results merged within
+// the limits. Otherwise the whole batch is discarded and run again
+// sequentially, which gives the sequential semantics exactly: its errors,
+// the order of bad records and --max-bad-records, and the deadline stop.
+//
+// The span results are merged with aggregate.PartialResult.Merge, which is
+// exact for counts, integer sums, min, max and rows; a float sum may differ
+// from the sequential one in its last bits, as it does across ranges.
+
+// parallelStats counts a Worker's parallel batches: kept, and discarded
+// (then run sequentially). Safe for concurrent use.
+type parallelStats struct {
+	kept, discarded atomic.Int64
+}
+
+// errAbandon stops a span early; its batch then runs sequentially.
+var errAbandon = errors.New("parallel batch abandoned")
+
+// parallelScan opens the readers of one invocation and keeps the merged
+// results of its parallel batches. Only the scan's goroutine uses it.
+type parallelScan struct {
+	c     *jobspec.Compiled
+	inv   invocation
+	store *countingReader
+	srcs  []*objstore.Pinned       // one per reader opened, for the cache hits
+	total *aggregate.PartialResult // the parallel batches so far; nil before the first
+}
+
+// open returns a reader of rng over its own pinned source.
+func (p *parallelScan) open(rng record.Range, cursor int64, synced bool, batchBytes int64) (*record.Reader, error) {
+	src := &objstore.Pinned{Store: p.store, Object: p.inv.spec.Object}
+	p.srcs = append(p.srcs, src)
+	return record.NewReader(src, record.ReaderOptions{
+		Format: p.c.Format, ObjectSizeBytes: p.inv.spec.Object.SizeBytes,
+		Range: rng, Cursor: cursor, Synced: synced, BatchSizeBytes: batchBytes,
+	})
+}
+
+// reopen returns a sequential reader of the invocation's range resuming at
+// cursor, a true record start.
+func (p *parallelScan) reopen(cursor int64) (*record.Reader, error) {
+	r, err := p.open(p.rangeBytes(), cursor, true, p.inv.spec.Limits.BatchSizeBytes)
+	if err != nil {
+		return nil, fmt.Errorf("reopening range %d at byte %d: %w", p.inv.rng.Index, cursor, err)
+	}
+	return r, nil
+}
+
+func (p *parallelScan) rangeBytes() record.Range {
+	return record.Range{Offset: p.inv.rng.OffsetBytes, End: p.inv.rng.EndBytes()}
+}
+
+// hits sums the cache hits of every reader opened.
+func (p *parallelScan) hits() int64 {
+	var n int64
+	for _, s := range p.srcs {
+		n += s.Hits
+	}
+	return n
+}
+
+// merged folds the parallel batches' results into pr, the sequential
+// batches' partial result, and returns it.
+func (p *parallelScan) merged(pr *aggregate.PartialResult) (*aggregate.PartialResult, error) {
+	if p.total == nil {
+		return pr, nil
+	}
+	if err := pr.Merge(p.total); err != nil {
+		return nil, err
+	}
+	return pr, nil
+}
+
+// span is one goroutine's share of a parallel batch.
+type span struct {
+	r    *record.Reader
+	b    record.Batch
+	part *aggregate.PartialResult
+	err  error
+}
+
+// parallelBatch scans the batch at cursor in spans. ok false means nothing
+// was done (a first batch, Parallelism 1, a batch too small to cut, or a
+// batch discarded): run it sequentially. An error is a merge that
+// exceeded the limits, which fails the range.
+func (s *scanState) parallelBatch(batches int, cursor int64) (b record.Batch, ok bool, err error) {
+	spans := s.cut(batches, cursor)
+	if spans == nil {
+		return b, false, nil
+	}
+	ctx, cancel := context.WithCancel(s.ctx)
+	defer cancel()
+	var wg sync.WaitGroup
+	for i := range spans {
+		wg.Go(func() { s.scanSpan(ctx, cancel, &spans[i]) })
+	}
+	wg.Wait()
+	part, b, ok := joinSpans(spans)
+	if !ok {
+		s.w.parStats.discarded.Add(1)
+		return b, false, nil
+	}
+	b.Done = b.NextBytes >= s.par.inv.rng.EndBytes() || b.NextBytes >= s.par.inv.spec.Object.SizeBytes
+	if s.par.total == nil {
+		s.par.total = part
+	} else if err := s.par.total.Merge(part); err != nil {
+		return b, false, err
+	}
+	s.records += b.Records
+	s.w.parStats.kept.Add(1)
+	return b, true, nil
+}
+
+// cut opens one reader per span of the batch at cursor, or returns nil when
+// the batch is to run sequentially.
+func (s *scanState) cut(batches int, cursor int64) []span {
+	n := int64(s.w.opts.Parallelism)
+	if batches == 0 || n < 2 {
+		return nil
+	}
+	size := s.par.inv.spec.Limits.BatchSizeBytes
+	if size == 0 {
+		size = record.DefaultBatchSizeBytes
+	}
+	end := min(cursor+size, s.par.inv.rng.EndBytes())
+	n = min(n, end-cursor)
+	if n < 2 {
+		return nil
+	}
+	spans := make([]span, n)
+	for i := range n {
+		from, to := cursor+(end-cursor)*i/n, cursor+(end-cursor)*(i+1)/n
+		r, err := s.par.open(record.Range{Offset: from, End: to}, from, i == 0, to-from)
+		if err != nil {
+			return nil // cannot happen for valid spans; the sequential path reports real problems
+		}
+		spans[i].r = r
+	}
+	return spans
+}
+
+// scanSpan reads one span in one ReadBatch into its own accumulator. Any
+// error, bad record included, abandons the span and cancels the others.
+func (s *scanState) scanSpan(ctx context.Context, cancel context.CancelFunc, sp *span) {
+	defer func() {
+		if sp.err != nil {
+			cancel()
+		}
+	}()
+	dec, err := s.par.c.NewDecoder()
+	if err != nil {
+		sp.err = err
+		return
+	}
+	acc := s.par.c.Plan.NewAccumulator(s.par.c.QueryOptions())
+	var n int64
+	sp.b, sp.err = sp.r.ReadBatch(ctx, func(rec []byte, off int64) error {
+		if n%checkEvery == 0 && (ctx.Err() != nil || !s.timeFor(0)) {
+			return errAbandon
+		}
+		n++
+		row, err := dec.Decode(rec, off)
+		if err == nil {
+			err = acc.Add(row, off)
+		}
+		return err
+	})
+	if sp.err == nil {
+		sp.part = acc.Partial()
+	}
+}
+
+// joinSpans checks the hand-overs and merges the span results in span
+// order. ok false: a span failed, two spans disagree on a record start, or
+// the merge failed; discard the batch.
+func joinSpans(spans []span) (part *aggregate.PartialResult, b record.Batch, ok bool) {
+	first, last := spans[0].b, spans[len(spans)-1].b
+	b = record.Batch{StartBytes: first.StartBytes, FirstRecordBytes: first.FirstRecordBytes, NextBytes: last.NextBytes}
+	b.Bytes = b.NextBytes - b.StartBytes
+	for i := range spans {
+		sp := &spans[i]
+		if sp.err != nil || (i > 0 && spans[i-1].b.NextBytes != sp.b.FirstRecordBytes) {
+			return nil, b, false
+		}
+		b.Records += sp.b.Records
+		if i == 0 {
+			part = sp.part
+		} else if err := part.Merge(sp.part); err != nil {
+			return nil, b, false
+		}
+	}
+	return part, b, true
+}
