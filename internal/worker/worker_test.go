@@ -122,7 +122,7 @@ func (q *queue) pop() (events.Envelope, bool) {
 // harness runs splitter, worker and aggregator over in-memory ports,
 // delivering events one at a time with a per-invocation timeout.
 type harness struct {
-	t        *testing.T
+	t        testing.TB
 	clock    *fakeClock
 	store    *objmem.Store
 	slow     *slowBatches
@@ -137,6 +137,9 @@ type harness struct {
 	after func(events.Envelope)
 	// cache, when set, wraps the store for the worker (the warm cache).
 	cache worker.ObjectReader
+	// par is the worker's Options.Parallelism; worker is the last one built.
+	par    int
+	worker *worker.Worker
 }
 
 // telemetry is the OpenTelemetry and slog ports of the three handlers.
@@ -152,7 +155,7 @@ type telemetry struct {
 func (h *harness) handlers() (*splitter.Splitter, *worker.Worker, *fanin.Aggregator) {
 	h.t.Helper()
 	so := splitter.Options{Now: h.clock.Now}
-	wo := worker.Options{Now: h.clock.Now, Progress: h.slow}
+	wo := worker.Options{Now: h.clock.Now, Progress: h.slow, Parallelism: h.par}
 	fo := fanin.Options{Now: h.clock.Now}
 	if tel := h.tel; tel != nil {
 		so.Tracer, so.Propagator, so.Meter, so.Logger = tel.tp, tel.prop, tel.mp, tel.logger
@@ -167,10 +170,11 @@ func (h *harness) handlers() (*splitter.Splitter, *worker.Worker, *fanin.Aggrega
 	if err != nil {
 		h.t.Fatal(err)
 	}
+	h.worker = w
 	return splitter.New(h.store, h.ledger, h.bus, so), w, fanin.New(h.ledger, h.bus, fo)
 }
 
-func newHarness(t *testing.T, data string, perBatch time.Duration, batchBytes int64) *harness {
+func newHarness(t testing.TB, data string, perBatch time.Duration, batchBytes int64) *harness {
 	clock := newClock()
 	mem := objmem.New(objmem.Options{})
 	mem.Put("", "obj.csv", []byte(data))
