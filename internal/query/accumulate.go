@@ -69,7 +69,12 @@ type Accumulator struct {
 	keyVals []value.Value
 	argVals []value.Value // one record's aggregate arguments, before they are applied
 	keyCols []int         // per key: its Row slot when the key is a bare column, else -1
-	argCols []int         // per aggregate: its argument's Row slot when a bare column, else -1
+	// textKey is the Row slot of the only key when it is a bare column, else
+	// -1; textIndex then maps a Text key's text to its group, interning it.
+	textKey   int
+	textIndex map[string]int
+	argCols   []int   // per aggregate: its argument's Row slot when a bare column, else -1
+	aggOps    []aggOp // per aggregate: what it does with its argument
 
 	// rows mode
 	rows    []aggregate.Row
@@ -91,12 +96,18 @@ func (a *Accumulator) Reset() {
 	*a = Accumulator{p: a.p, lim: a.lim, index: map[string]int{},
 		keyVals: make([]value.Value, len(a.p.keys)), argVals: make([]value.Value, len(a.p.aggs)),
 		sortBuf: make([]value.Value, len(a.p.order)), outBuf: make([]value.Value, len(a.p.outs)),
-		keyCols: make([]int, len(a.p.keys)), argCols: make([]int, len(a.p.aggs))}
+		keyCols: make([]int, len(a.p.keys)), argCols: make([]int, len(a.p.aggs)),
+		textKey: -1, textIndex: map[string]int{}}
 	for i, k := range a.p.keys {
 		a.keyCols[i] = colSlot(k)
 	}
-	for i, d := range a.p.aggs {
-		a.argCols[i] = colSlot(d.arg)
+	a.aggOps = make([]aggOp, len(a.p.aggs))
+	for i := range a.p.aggs {
+		a.argCols[i] = colSlot(a.p.aggs[i].arg)
+		a.aggOps[i] = aggOpOf(&a.p.aggs[i])
+	}
+	if len(a.keyCols) == 1 {
+		a.textKey = a.keyCols[0]
 	}
 }
 
@@ -149,98 +160,6 @@ func (a *Accumulator) Add(r Row, offsetBytes int64) error {
 	a.scanned++
 	a.matched++
 	return nil
-}
-
-func (a *Accumulator) addGroup(e *env) error {
-	p := a.p
-	for i, k := range p.keys {
-		if s := a.keyCols[i]; s >= 0 {
-			a.keyVals[i] = e.row.Value(s)
-			continue
-		}
-		v, err := k.eval(e)
-		if err != nil {
-			return err
-		}
-		a.keyVals[i] = v
-	}
-	for i := range p.aggs {
-		v, err := aggArg(&p.aggs[i], a.argCols[i], e)
-		if err != nil {
-			return err
-		}
-		a.argVals[i] = v
-	}
-	a.keyBuf = aggregate.AppendKey(a.keyBuf[:0], a.keyVals)
-	gi, ok := a.index[string(a.keyBuf)]
-	if !ok {
-		if len(a.encs) >= a.lim.MaxGroups {
-			return fmt.Errorf("%w: more than %d distinct group keys (limit %d)", ErrTooManyGroups, a.lim.MaxGroups, a.lim.MaxGroups)
-		}
-		gi = len(a.encs)
-		enc := string(a.keyBuf)
-		a.index[enc] = gi
-		a.encs = append(a.encs, enc)
-		for _, v := range a.keyVals {
-			a.keys = append(a.keys, v.Clone())
-		}
-		a.states = append(a.states, make([]aggregate.State, len(p.aggs))...)
-	}
-	st := a.states[gi*len(p.aggs) : (gi+1)*len(p.aggs)]
-	for i := range p.aggs {
-		apply(&st[i], &p.aggs[i], a.argVals[i])
-	}
-	return nil
-}
-
-// aggArg evaluates d's argument for one record: Null when the aggregate
-// skips the record, the number for sum and avg, the value otherwise. col is
-// the argument's Row slot when it is a bare column (read directly), else
-// -1. It changes no state.
-func aggArg(d *aggDef, col int, e *env) (value.Value, error) {
-	if d.arg == nil {
-		return value.NullValue, nil
-	}
-	var v value.Value
-	var err error
-	if col >= 0 {
-		v = e.row.Value(col)
-	} else {
-		v, err = d.arg.eval(e)
-	}
-	if err != nil || v.IsNull() {
-		return value.NullValue, err
-	}
-	switch d.fn {
-	case aggregate.Count, aggregate.Min, aggregate.Max:
-		return v, nil
-	}
-	n, ok := v.Number()
-	if !ok {
-		return value.NullValue, &ValueError{Expr: d.text, OffsetBytes: e.off, Reason: "is not a number", Value: strings.Clone(v.String())}
-	}
-	return n, nil
-}
-
-// apply adds one record's argument v (from aggArg) to s.
-func apply(s *aggregate.State, d *aggDef, v value.Value) {
-	if d.arg == nil {
-		s.AddCount()
-		return
-	}
-	if v.IsNull() {
-		return
-	}
-	switch d.fn {
-	case aggregate.Count:
-		s.AddCount()
-	case aggregate.Min:
-		s.AddMin(v)
-	case aggregate.Max:
-		s.AddMax(v)
-	default:
-		s.AddNumber(v)
-	}
 }
 
 func (a *Accumulator) addRow(e *env) error {

@@ -26,6 +26,7 @@ type Decoder struct {
 	fields int     // CSV: the field count every record must have; 0 for any
 	maxIdx int     // highest CSV field index requested, -1 for none
 	slots  [][]int // CSV: the slots each field index fills
+	delims []byte  // CSV: the delimiter, for bytes.Count
 	js     jsonState
 	row    Row
 }
@@ -69,6 +70,7 @@ func NewDecoder(f Format, cols []Column) (*Decoder, error) {
 	switch f.Kind {
 	case CSV:
 		d.slots = make([][]int, d.maxIdx+1)
+		d.delims = []byte{d.csv.delim}
 		for slot, c := range cols {
 			d.slots[c.Index] = append(d.slots[c.Index], slot)
 		}

@@ -1,0 +1,151 @@
+package query
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/batonrun/baton/aggregate"
+	"github.com/batonrun/baton/internal/value"
+)
+
+// addGroup folds one record into its group: the aggregate arguments first
+// (they may fail: the record then leaves no trace), then the group, then
+// the states.
+func (a *Accumulator) addGroup(e *env) error {
+	if err := a.groupArgs(e); err != nil {
+		return err
+	}
+	gi, err := a.groupOf(e)
+	if err != nil {
+		return err
+	}
+	na := len(a.aggOps)
+	a.applyArgs(a.states[gi*na : (gi+1)*na])
+	return nil
+}
+
+// groupArgs evaluates every aggregate's argument into argVals: Null when
+// the aggregate skips the record (count(*) ignores it), the number for sum
+// and avg, the value otherwise. A bare column is read from the Row
+// directly. It changes no state.
+func (a *Accumulator) groupArgs(e *env) error {
+	for i, op := range a.aggOps {
+		if op == opCountStar {
+			continue
+		}
+		var v value.Value
+		if s := a.argCols[i]; s >= 0 {
+			v = e.row.Value(s)
+		} else {
+			var err error
+			if v, err = a.p.aggs[i].arg.eval(e); err != nil {
+				return err
+			}
+		}
+		if op == opNumber && v.Kind != value.Null && v.Kind != value.Int {
+			n, ok := v.Number()
+			if !ok {
+				d := &a.p.aggs[i]
+				return &ValueError{Expr: d.text, OffsetBytes: e.off, Reason: "is not a number", Value: strings.Clone(v.String())}
+			}
+			v = n
+		}
+		a.argVals[i] = v
+	}
+	return nil
+}
+
+// groupOf returns the record's group index, adding a group for a new key.
+// A single bare-column Text key is looked up by its text (no encoding, no
+// copy); other keys by their aggregate.AppendKey encoding.
+func (a *Accumulator) groupOf(e *env) (int, error) {
+	if a.textKey >= 0 {
+		if v := e.row.Value(a.textKey); v.Kind == value.Text {
+			if gi, ok := a.textIndex[v.S]; ok {
+				return gi, nil
+			}
+		}
+	}
+	for i, k := range a.p.keys {
+		if s := a.keyCols[i]; s >= 0 {
+			a.keyVals[i] = e.row.Value(s)
+			continue
+		}
+		v, err := k.eval(e)
+		if err != nil {
+			return 0, err
+		}
+		a.keyVals[i] = v
+	}
+	a.keyBuf = aggregate.AppendKey(a.keyBuf[:0], a.keyVals)
+	if gi, ok := a.index[string(a.keyBuf)]; ok {
+		return gi, nil
+	}
+	return a.newGroup()
+}
+
+// newGroup adds the group of keyVals (encoded in keyBuf), keeping clones of
+// the key values.
+func (a *Accumulator) newGroup() (int, error) {
+	if len(a.encs) >= a.lim.MaxGroups {
+		return 0, fmt.Errorf("%w: more than %d distinct group keys (limit %d)", ErrTooManyGroups, a.lim.MaxGroups, a.lim.MaxGroups)
+	}
+	gi := len(a.encs)
+	enc := string(a.keyBuf)
+	a.index[enc] = gi
+	a.encs = append(a.encs, enc)
+	for _, v := range a.keyVals {
+		a.keys = append(a.keys, v.Clone())
+	}
+	if a.textKey >= 0 && a.keys[gi].Kind == value.Text {
+		a.textIndex[a.keys[gi].S] = gi
+	}
+	a.states = append(a.states, make([]aggregate.State, len(a.p.aggs))...)
+	return gi, nil
+}
+
+// aggOp is what an aggregate does with one record's argument.
+type aggOp uint8
+
+const (
+	opCountStar aggOp = iota // count(*): counts every record
+	opCount                  // count(x): counts non-null x
+	opMin
+	opMax
+	opNumber // sum and avg: add the number
+)
+
+func aggOpOf(d *aggDef) aggOp {
+	switch {
+	case d.arg == nil:
+		return opCountStar
+	case d.fn == aggregate.Count:
+		return opCount
+	case d.fn == aggregate.Min:
+		return opMin
+	case d.fn == aggregate.Max:
+		return opMax
+	}
+	return opNumber
+}
+
+// applyArgs adds one record's arguments (from groupArgs) to its group's
+// states st.
+func (a *Accumulator) applyArgs(st []aggregate.State) {
+	for i, op := range a.aggOps {
+		v := &a.argVals[i]
+		switch {
+		case op == opCountStar:
+			st[i].AddCount()
+		case v.Kind == value.Null:
+		case op == opCount:
+			st[i].AddCount()
+		case op == opMin:
+			st[i].AddMin(*v)
+		case op == opMax:
+			st[i].AddMax(*v)
+		default:
+			st[i].AddNumber(*v)
+		}
+	}
+}
