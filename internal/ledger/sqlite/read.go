@@ -14,8 +14,11 @@ const entryColumns = `job_id, key, seq, detail_type, time, detail`
 
 // Get returns the entry under key, or an error wrapping ledger.ErrNotFound.
 func (l *Ledger) Get(ctx context.Context, jobID, key string) (ledger.Entry, error) {
-	row := l.db.QueryRowContext(ctx, `SELECT `+entryColumns+` FROM entries WHERE job_id = ? AND key = ?`, jobID, key)
-	e, err := scanEntry(row)
+	st, err := l.stmts.get(ctx, `SELECT `+entryColumns+` FROM entries WHERE job_id = ? AND key = ?`)
+	if err != nil {
+		return ledger.Entry{}, fmt.Errorf("sqlite ledger: job %s key %s: %w", jobID, key, err)
+	}
+	e, err := scanEntry(st.QueryRowContext(ctx, jobID, key))
 	if errors.Is(err, sql.ErrNoRows) {
 		return ledger.Entry{}, fmt.Errorf("job %s key %s: %w", jobID, key, ledger.ErrNotFound)
 	}
@@ -29,7 +32,11 @@ func (l *Ledger) Get(ctx context.Context, jobID, key string) (ledger.Entry, erro
 // in Seq order. An unknown job gives an empty list, not an error.
 func (l *Ledger) List(ctx context.Context, jobID, keyPrefix string) ([]ledger.Entry, error) {
 	where, args := prefixWhere(jobID, keyPrefix)
-	rows, err := l.db.QueryContext(ctx, `SELECT `+entryColumns+` FROM entries WHERE `+where+` ORDER BY seq`, args...)
+	st, err := l.stmts.get(ctx, `SELECT `+entryColumns+` FROM entries WHERE `+where+` ORDER BY seq`)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite ledger: job %s: listing %q: %w", jobID, keyPrefix, err)
+	}
+	rows, err := st.QueryContext(ctx, args...)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite ledger: job %s: listing %q: %w", jobID, keyPrefix, err)
 	}
@@ -53,7 +60,11 @@ func (l *Ledger) List(ctx context.Context, jobID, keyPrefix string) ([]ledger.En
 func (l *Ledger) Count(ctx context.Context, jobID, keyPrefix string) (int, error) {
 	where, args := prefixWhere(jobID, keyPrefix)
 	var n int
-	if err := l.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM entries WHERE `+where, args...).Scan(&n); err != nil {
+	st, err := l.stmts.get(ctx, `SELECT COUNT(*) FROM entries WHERE `+where)
+	if err == nil {
+		err = st.QueryRowContext(ctx, args...).Scan(&n)
+	}
+	if err != nil {
 		return 0, fmt.Errorf("sqlite ledger: job %s: counting %q: %w", jobID, keyPrefix, err)
 	}
 	return n, nil

@@ -32,6 +32,7 @@ import (
 // many goroutines; several processes may open the same file.
 type Ledger struct {
 	db      *sql.DB
+	stmts   *stmtCache
 	path    string
 	writeMu sync.Mutex
 }
@@ -54,12 +55,19 @@ func Open(path string, o Options) (*Ledger, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sqlite ledger: opening %s: %w", path, err)
 	}
+	// Keep the connections a busy run uses open, with their prepared
+	// statements: past database/sql's default of 2 idle ones, each burst of
+	// concurrent reads opened (pragmas, WAL setup) and closed connections.
+	db.SetMaxIdleConns(maxIdleConns)
 	if err := migrateWhenFree(db, o.busyTimeout()); err != nil {
 		_ = db.Close()
 		return nil, fmt.Errorf("sqlite ledger: %s: %w", path, err)
 	}
-	return &Ledger{db: db, path: path}, nil
+	return &Ledger{db: db, stmts: newStmtCache(db), path: path}, nil
 }
+
+// maxIdleConns is how many pooled connections stay open between uses.
+const maxIdleConns = 16
 
 // migrateWhenFree runs migrate, retrying for up to wait while another
 // process holds the file: when several processes open a new file at once,
@@ -95,7 +103,7 @@ func dsn(path string, o Options) string {
 func (l *Ledger) Path() string { return l.path }
 
 // Close closes the database. Entries appended before are durable.
-func (l *Ledger) Close() error { return l.db.Close() }
+func (l *Ledger) Close() error { return errors.Join(l.stmts.close(), l.db.Close()) }
 
 // Append adds entries to jobID's log atomically in one transaction: all of
 // them or none. See ledger.Prepare for validation. If a key already exists
@@ -114,7 +122,7 @@ func (l *Ledger) Append(ctx context.Context, jobID string, entries ...ledger.Ent
 		return fmt.Errorf("sqlite ledger: job %s: begin: %w", jobID, err)
 	}
 	defer func() { _ = tx.Rollback() }()
-	if err := appendTx(ctx, tx, jobID, prepared); err != nil {
+	if err := l.appendTx(ctx, tx, jobID, prepared); err != nil {
 		return err
 	}
 	if err := tx.Commit(); err != nil {
@@ -123,8 +131,8 @@ func (l *Ledger) Append(ctx context.Context, jobID string, entries ...ledger.Ent
 	return nil
 }
 
-func appendTx(ctx context.Context, tx *sql.Tx, jobID string, entries []ledger.Entry) error {
-	existing, err := existingKeys(ctx, tx, jobID, entries)
+func (l *Ledger) appendTx(ctx context.Context, tx *sql.Tx, jobID string, entries []ledger.Entry) error {
+	existing, err := l.existingKeys(ctx, tx, jobID, entries)
 	if err != nil {
 		return err
 	}
@@ -132,15 +140,17 @@ func appendTx(ctx context.Context, tx *sql.Tx, jobID string, entries []ledger.En
 		return &ledger.ConflictError{JobID: jobID, Keys: existing}
 	}
 	var last int64
-	err = tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) FROM entries WHERE job_id = ?`, jobID).Scan(&last)
+	st, err := l.stmts.inTx(ctx, tx, `SELECT COALESCE(MAX(seq), 0) FROM entries WHERE job_id = ?`)
+	if err == nil {
+		err = st.QueryRowContext(ctx, jobID).Scan(&last)
+	}
 	if err != nil {
 		return fmt.Errorf("sqlite ledger: job %s: reading last seq: %w", jobID, err)
 	}
-	ins, err := tx.PrepareContext(ctx, `INSERT INTO entries (job_id, key, seq, detail_type, time, detail) VALUES (?, ?, ?, ?, ?, ?)`)
+	ins, err := l.stmts.inTx(ctx, tx, `INSERT INTO entries (job_id, key, seq, detail_type, time, detail) VALUES (?, ?, ?, ?, ?, ?)`)
 	if err != nil {
 		return fmt.Errorf("sqlite ledger: job %s: preparing insert: %w", jobID, err)
 	}
-	defer ins.Close()
 	for i, e := range entries {
 		var detail any
 		if e.Detail != nil {
@@ -153,12 +163,11 @@ func appendTx(ctx context.Context, tx *sql.Tx, jobID string, entries []ledger.En
 	return nil
 }
 
-func existingKeys(ctx context.Context, tx *sql.Tx, jobID string, entries []ledger.Entry) ([]string, error) {
-	st, err := tx.PrepareContext(ctx, `SELECT 1 FROM entries WHERE job_id = ? AND key = ?`)
+func (l *Ledger) existingKeys(ctx context.Context, tx *sql.Tx, jobID string, entries []ledger.Entry) ([]string, error) {
+	st, err := l.stmts.inTx(ctx, tx, `SELECT 1 FROM entries WHERE job_id = ? AND key = ?`)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite ledger: job %s: preparing lookup: %w", jobID, err)
 	}
-	defer st.Close()
 	var found []string
 	for _, e := range entries {
 		var one int
