@@ -83,15 +83,14 @@ func BenchmarkParallelScan(b *testing.B) {
 	}
 	data := sb.String()
 	q := gentest.Query("csv")
+	base := newHarness(b, data, 0, 0)
 	for _, par := range []int{1, 2} {
 		b.Run(fmt.Sprint("parallelism", par), func(b *testing.B) {
 			b.SetBytes(int64(len(data)))
 			for i := 0; b.Loop(); i++ {
-				b.StopTimer()
-				h := newHarness(b, data, 0, 0)
-				h.timeout, h.par = time.Hour, par
-				h.tel = &telemetry{logger: slog.New(slog.DiscardHandler)}
-				b.StartTimer()
+				h := &harness{t: b, clock: base.clock, store: base.store, slow: base.slow, bus: &queue{},
+					ledger: &timedLedger{Ledger: ledgermem.New(), clock: base.clock},
+					timeout: time.Hour, par: par, tel: &telemetry{logger: slog.New(slog.DiscardHandler)}}
 				h.run(parRequest(fmt.Sprint("bench", i), "csv", q, 1<<30, 4<<20, events.Limits{}))
 			}
 		})
