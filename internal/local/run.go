@@ -31,7 +31,9 @@ import (
 // entry (for example an event that failed all its retries).
 var ErrStalled = errors.New("job stalled")
 
-// pollEvery is how often Run reads progress and the terminal entry.
+// pollEvery is how often Run reports progress and checks for a stall
+// while invocations run. The end of a job does not wait for it: Run wakes
+// when a terminal event is published and when the runtime goes idle.
 const pollEvery = 200 * time.Millisecond
 
 // Run executes one job on the embedded defaults and waits for its end. A
@@ -212,7 +214,9 @@ func (e *env) runJob(ctx context.Context, req events.JobRequested) (Outcome, err
 	return e.wait(ctx, out)
 }
 
-// wait polls the ledger for the terminal entry, reporting progress.
+// wait reads the ledger for the terminal entry when the bus carries a
+// terminal event, when the runtime goes idle, and every pollEvery, when it
+// also reports progress and runs the sweeper.
 func (e *env) wait(ctx context.Context, out Outcome) (Outcome, error) {
 	tick := time.NewTicker(pollEvery)
 	defer tick.Stop()
@@ -247,7 +251,8 @@ func (e *env) wait(ctx context.Context, out Outcome) (Outcome, error) {
 		case <-ctx.Done():
 			return out, ctx.Err()
 		case <-tick.C:
-		case <-e.ended:
+		case <-e.ended: // the terminal entry is in the ledger
+		case <-e.rt.Idle(): // nothing left to run: ended, or stalled
 		}
 	}
 }

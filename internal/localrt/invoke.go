@@ -135,22 +135,30 @@ func (r *Runtime) take(fn string) (*container, error) {
 // WaitIdle blocks until no invocation is queued, running or waiting for a
 // retry, or until ctx ends.
 func (r *Runtime) WaitIdle(ctx context.Context) error {
-	r.mu.Lock()
-	if r.pending == 0 {
-		r.mu.Unlock()
-		return nil
-	}
-	if r.idleCh == nil {
-		r.idleCh = make(chan struct{})
-	}
-	ch := r.idleCh
-	r.mu.Unlock()
 	select {
-	case <-ch:
+	case <-r.Idle():
 		return nil
 	case <-ctx.Done():
 		return ctx.Err()
 	}
+}
+
+// Idle returns a channel that is closed once no invocation is queued,
+// running or waiting for a retry: already closed when the runtime is idle
+// now. A later invocation does not reopen it; call Idle again to wait for
+// the next idle moment.
+func (r *Runtime) Idle() <-chan struct{} {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.pending == 0 {
+		c := make(chan struct{})
+		close(c)
+		return c
+	}
+	if r.idleCh == nil {
+		r.idleCh = make(chan struct{})
+	}
+	return r.idleCh
 }
 
 // Close refuses further invocations; running ones finish.

@@ -158,3 +158,34 @@ func TestOptionsValidate(t *testing.T) {
 }
 
 func contains(s, sub string) bool { return strings.Contains(s, sub) }
+
+// Idle is closed for an idle runtime, open while an invocation runs, and
+// closed once it ends.
+func TestIdle(t *testing.T) {
+	release := make(chan struct{})
+	rt, err := localrt.New(localrt.Options{}, localrt.Function{Name: "f", New: func() (lambda.Handler, error) {
+		return lambda.NewHandler(func(context.Context, map[string]any) error { <-release; return nil }), nil
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-rt.Idle():
+	default:
+		t.Fatal("Idle of a runtime that never ran is open")
+	}
+	if err := rt.InvokeAsync("f", []byte(`{}`)); err != nil {
+		t.Fatal(err)
+	}
+	idle := rt.Idle()
+	select {
+	case <-idle:
+		t.Fatal("Idle is closed while an invocation runs")
+	default:
+	}
+	close(release)
+	<-idle // closed when the invocation ends, or the test times out
+	if st := rt.Stats(); st.Invocations != 1 {
+		t.Errorf("invocations = %d, want 1", st.Invocations)
+	}
+}
