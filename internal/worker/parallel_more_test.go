@@ -89,7 +89,7 @@ func BenchmarkParallelScan(b *testing.B) {
 			b.SetBytes(int64(len(data)))
 			for i := 0; b.Loop(); i++ {
 				h := &harness{t: b, clock: base.clock, store: base.store, slow: base.slow, bus: &queue{},
-					ledger: &timedLedger{Ledger: ledgermem.New(), clock: base.clock},
+					ledger:  &timedLedger{Ledger: ledgermem.New(), clock: base.clock},
 					timeout: time.Hour, par: par, tel: &telemetry{logger: slog.New(slog.DiscardHandler)}}
 				h.run(parRequest(fmt.Sprint("bench", i), "csv", q, 1<<30, 4<<20, events.Limits{}))
 			}
