@@ -96,3 +96,35 @@ func BenchmarkParallelScan(b *testing.B) {
 		})
 	}
 }
+
+// More distinct groups than MaxGroups fails the job with the same code
+// whether the groups meet in one accumulator or in the merge of the spans'.
+func TestParallelTooManyGroupsAsSequential(t *testing.T) {
+	// Two keys first, so the first (sequential) batch stays within the limit.
+	rows := append(genRows(9, 60, gentest.Keys()[:2]), genRows(10, 140, gentest.Keys())...)
+	for _, maxGroups := range []int{3, 5} {
+		t.Run(fmt.Sprint("max", maxGroups), func(t *testing.T) {
+			j := parJob{data: gentest.Render("csv", rows), timeout: time.Hour,
+				req: parRequest("groups", "csv", gentest.Query("csv"), 1<<20, 300, events.Limits{MaxGroups: maxGroups})}
+			seq, run := runPar(t, j, 1), runPar(t, j, 4)
+			if seq.terminal.DetailType != run.terminal.DetailType {
+				t.Fatalf("ended with %s, sequential %s", run.terminal.DetailType, seq.terminal.DetailType)
+			}
+			if maxGroups >= len(gentest.Keys()) {
+				sameRun(t, seq, run)
+				return
+			}
+			a := jobFailed(t, seq.terminal, events.CodeTooLarge)
+			b := jobFailed(t, run.terminal, events.CodeTooLarge)
+			for _, reason := range []string{a.Reason, b.Reason} {
+				if !strings.Contains(reason, fmt.Sprintf("limit %d", maxGroups)) {
+					t.Fatalf("reason %q does not name the limit", reason)
+				}
+			}
+			t.Logf("sequential: %s; parallel: %s", a.Reason, b.Reason)
+			if run.kept == 0 {
+				t.Fatal("no parallel batch kept")
+			}
+		})
+	}
+}
