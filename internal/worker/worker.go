@@ -66,12 +66,19 @@ type Options struct {
 	CommitReserve time.Duration
 	// Progress, when set, is told about every batch.
 	Progress Progress
-	// Parallelism is how many goroutines scan one batch, each its own byte
-	// span of it (see parallel.go); 0 means runtime.GOMAXPROCS(0), 1 scans
-	// sequentially. On Lambda leave it 0: Go sets GOMAXPROCS from the
-	// cgroup CPU limit, and Lambda gives a function one vCPU per 1,769 MB
-	// of memory, so a 3,538 MB worker scans with 2. With Parallelism above
-	// 1, Now is called from several goroutines at once.
+	// Parallelism is how many goroutines scan each batch after an
+	// invocation's first, each a byte span of the batch with its own
+	// reader, decoder and accumulator; 0 means runtime.GOMAXPROCS(0), 1
+	// scans sequentially. Checkpoints, errors and bad-record handling are
+	// those of the sequential scan (a float sum may differ in its last
+	// bits, as across ranges; a MaxGroups or MaxRows overflow may be found
+	// when span results merge, with the same failure code): a batch whose
+	// spans disagree on a record start (a quoted CSV line break across a
+	// span boundary), fail, meet a bad record or run short of time is
+	// discarded and run again sequentially. On Lambda leave it 0: Go sets
+	// GOMAXPROCS from the cgroup CPU limit, and Lambda gives a function one
+	// vCPU per 1,769 MB of memory. Above 1, Now is called from several
+	// goroutines at once.
 	Parallelism int
 
 	// Tracer starts the "baton.range" span of each invocation; nil means
