@@ -70,11 +70,13 @@ type Accumulator struct {
 	argVals []value.Value // one record's aggregate arguments, before they are applied
 	keyCols []int         // per key: its Row slot when the key is a bare column, else -1
 	// textKey is the Row slot of the only key when it is a bare column, else
-	// -1; textIndex then maps a Text key's text to its group, interning it.
-	textKey   int
-	textIndex map[string]int
-	argCols   []int   // per aggregate: its argument's Row slot when a bare column, else -1
-	aggOps    []aggOp // per aggregate: what it does with its argument
+	// -1; textIndex then maps a Text key's text to its group, interning it,
+	// and shortIndex does for texts of at most 7 bytes, packed (packText).
+	textKey    int
+	textIndex  map[string]int
+	shortIndex map[uint64]int
+	argCols    []int   // per aggregate: its argument's Row slot when a bare column, else -1
+	aggOps     []aggOp // per aggregate: what it does with its argument
 
 	// rows mode
 	rows    []aggregate.Row
@@ -97,7 +99,7 @@ func (a *Accumulator) Reset() {
 		keyVals: make([]value.Value, len(a.p.keys)), argVals: make([]value.Value, len(a.p.aggs)),
 		sortBuf: make([]value.Value, len(a.p.order)), outBuf: make([]value.Value, len(a.p.outs)),
 		keyCols: make([]int, len(a.p.keys)), argCols: make([]int, len(a.p.aggs)),
-		textKey: -1, textIndex: map[string]int{}}
+		textKey: -1, textIndex: map[string]int{}, shortIndex: map[uint64]int{}}
 	for i, k := range a.p.keys {
 		a.keyCols[i] = colSlot(k)
 	}

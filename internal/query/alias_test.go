@@ -54,13 +54,15 @@ func TestAddClonesWhatItKeeps(t *testing.T) {
 		"SELECT date, origin, delay FROM s3object ORDER BY origin, date LIMIT 7",
 		"SELECT date, origin, lower(destination) FROM s3object WHERE delay > 3",
 		"SELECT min(origin), max(destination), count(distance) FROM s3object",
+		"SELECT date, count(*), sum(delay) FROM s3object GROUP BY date",
+		"SELECT substring(date, 1, 6), count(*) FROM s3object GROUP BY substring(date, 1, 6)",
 	}
 	rnd := rand.New(rand.NewPCG(3, 4))
 	airports := []string{"ATL", "AUS", "BOS", "lax", "Ord", ""}
 	var recs [][]string
 	for i := range 3000 {
 		recs = append(recs, []string{
-			"2001-" + strconv.Itoa(1+rnd.IntN(12)) + "-" + strconv.Itoa(i),
+			"2001-" + strconv.Itoa(1+rnd.IntN(12)) + "-" + strconv.Itoa(i%40),
 			strconv.Itoa(rnd.IntN(90) - 10),
 			strconv.Itoa(rnd.IntN(3000)),
 			airports[rnd.IntN(len(airports))],
@@ -96,5 +98,25 @@ func TestAddClonesWhatItKeeps(t *testing.T) {
 		if strings.Contains(string(got), "#") {
 			t.Errorf("%s: partial result holds scribbled bytes", sql)
 		}
+	}
+}
+
+// TestPackTextIsInjective: texts that differ only by trailing NUL bytes,
+// or by length, must not share a packed key (they are different groups).
+func TestPackTextIsInjective(t *testing.T) {
+	texts := []string{"", "\x00", "\x00\x00", "a", "a\x00", "\x00a", "abcdefg", "abcdef\x00", "\xff\xff\xff\xff\xff\xff\xff"}
+	seen := map[uint64]string{}
+	for _, s := range texts {
+		p, short := packText(s)
+		if !short {
+			t.Fatalf("packText(%q) is not short", s)
+		}
+		if prev, dup := seen[p]; dup {
+			t.Errorf("packText(%q) == packText(%q)", s, prev)
+		}
+		seen[p] = s
+	}
+	if _, short := packText("abcdefgh"); short {
+		t.Error("an 8-byte text was packed")
 	}
 }

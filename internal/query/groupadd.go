@@ -43,7 +43,13 @@ func (a *Accumulator) groupArgs(e *env) error {
 			}
 		}
 		if op == opNumber && v.Kind != value.Null && v.Kind != value.Int {
-			n, ok := v.Number()
+			var n value.Value
+			var ok bool
+			if v.Kind == value.Text {
+				n, ok = value.ParseNumber(v.S) // what Number does, one call shorter
+			} else {
+				n, ok = v.Number()
+			}
 			if !ok {
 				d := &a.p.aggs[i]
 				return &ValueError{Expr: d.text, OffsetBytes: e.off, Reason: "is not a number", Value: strings.Clone(v.String())}
@@ -61,7 +67,11 @@ func (a *Accumulator) groupArgs(e *env) error {
 func (a *Accumulator) groupOf(e *env) (int, error) {
 	if a.textKey >= 0 {
 		if v := e.row.Value(a.textKey); v.Kind == value.Text {
-			if gi, ok := a.textIndex[v.S]; ok {
+			if p, short := packText(v.S); short {
+				if gi, ok := a.shortIndex[p]; ok {
+					return gi, nil
+				}
+			} else if gi, ok := a.textIndex[v.S]; ok {
 				return gi, nil
 			}
 		}
@@ -97,11 +107,29 @@ func (a *Accumulator) newGroup() (int, error) {
 	for _, v := range a.keyVals {
 		a.keys = append(a.keys, v.Clone())
 	}
-	if a.textKey >= 0 && a.keys[gi].Kind == value.Text {
-		a.textIndex[a.keys[gi].S] = gi
+	if a.textKey >= 0 && a.keys[gi].Kind == value.Text { // one key: keys[gi] is it
+		if p, short := packText(a.keys[gi].S); short {
+			a.shortIndex[p] = gi
+		} else {
+			a.textIndex[a.keys[gi].S] = gi
+		}
 	}
 	a.states = append(a.states, make([]aggregate.State, len(a.p.aggs))...)
 	return gi, nil
+}
+
+// packText packs a text of at most 7 bytes, and its length, into a
+// uint64 (distinct texts give distinct words); short is false for longer
+// texts. Group keys are usually short codes, and a uint64 map key hashes
+// and compares faster than a string.
+func packText(s string) (p uint64, short bool) {
+	if len(s) > 7 {
+		return 0, false
+	}
+	for i := 0; i < len(s); i++ {
+		p |= uint64(s[i]) << (8 * i)
+	}
+	return p | uint64(len(s))<<56, true
 }
 
 // aggOp is what an aggregate does with one record's argument.

@@ -38,7 +38,7 @@ func (r propRecord) values() map[string]value.Value {
 
 func genRecord(t *rapid.T) propRecord {
 	var r propRecord
-	if k := rapid.SampledFrom([]string{"a", "b", "c", ""}).Draw(t, "k"); k != "" {
+	if k := rapid.SampledFrom([]string{"a", "b", "c", "", "abcdefg", "abcdefgh", "abcdefgi", "a longer group key"}).Draw(t, "k"); k != "" {
 		r.k = &k
 	}
 	if rapid.IntRange(0, 4).Draw(t, "xNull") > 0 {
