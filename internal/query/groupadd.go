@@ -65,6 +65,9 @@ func (a *Accumulator) groupArgs(e *env) error {
 // A single bare-column Text key is looked up by its text (no encoding, no
 // copy); other keys by their aggregate.AppendKey encoding.
 func (a *Accumulator) groupOf(e *env) (int, error) {
+	if len(a.p.keys) == 0 && len(a.encs) == 1 {
+		return 0, nil // no GROUP BY: one group
+	}
 	if a.textKey >= 0 {
 		if v := e.row.Value(a.textKey); v.Kind == value.Text {
 			if p, short := packText(v.S); short {

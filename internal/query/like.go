@@ -77,6 +77,9 @@ func matchToks(toks []likeTok, s string) bool {
 			if len(rest) == 0 {
 				return true
 			}
+			if rest[0].kind == 'l' {
+				return matchFrom(rest, s)
+			}
 			for i := 0; i <= len(s); {
 				if matchToks(rest, s[i:]) {
 					return true
@@ -92,6 +95,25 @@ func matchToks(toks []likeTok, s string) bool {
 		toks = toks[1:]
 	}
 	return s == ""
+}
+
+// matchFrom reports whether some suffix of s matches toks, which start
+// with a literal: only the places strings.Index finds the literal at are
+// tried. In valid UTF-8 (what the decoder passes on) a literal is found
+// only at character boundaries, so no place '%' could not reach is tried.
+func matchFrom(toks []likeTok, s string) bool {
+	lit := toks[0].lit
+	for i := 0; i+len(lit) <= len(s); i++ {
+		j := strings.Index(s[i:], lit)
+		if j < 0 {
+			return false
+		}
+		i += j
+		if matchToks(toks, s[i:]) {
+			return true
+		}
+	}
+	return false
 }
 
 // likeNode is x [NOT] LIKE pattern [ESCAPE c]. A constant pattern is
