@@ -15,7 +15,6 @@
 package value
 
 import (
-	"errors"
 	"math"
 	"strconv"
 	"strings"
@@ -115,22 +114,37 @@ func ParseNumber(s string) (Value, bool) {
 	if s == "" {
 		return NullValue, false
 	}
-	i, err := strconv.ParseInt(s, 10, 64)
-	if err == nil {
-		return FromInt(i), true
-	}
-	if errors.Is(err, strconv.ErrRange) {
-		return NullValue, false // an integer past int64: as a float it would lose digits
-	}
 	c := s[0]
 	if c != '-' && c != '+' && c != '.' && (c < '0' || c > '9') {
-		return NullValue, false // rejects "NaN", "Inf", "infinity"
+		return NullValue, false // not a number; rejects "NaN", "Inf", "infinity"
+	}
+	if isInteger(s) {
+		i, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			return NullValue, false // past int64: as a float it would lose digits
+		}
+		return FromInt(i), true
 	}
 	f, err := strconv.ParseFloat(s, 64)
 	if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
 		return NullValue, false
 	}
 	return FromFloat(f), true
+}
+
+// isInteger reports whether s is an optional sign and one or more ASCII
+// digits: what strconv.ParseInt(s, 10, 64) accepts, range aside. Deciding
+// first spares strconv's error (an allocation) for the texts that are not.
+func isInteger(s string) bool {
+	if s[0] == '-' || s[0] == '+' {
+		s = s[1:]
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // parseShortInt parses s when it is 1 to 18 ASCII digits after an

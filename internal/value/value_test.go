@@ -1,6 +1,7 @@
 package value
 
 import (
+	"errors"
 	"math"
 	"math/rand/v2"
 	"strconv"
@@ -50,7 +51,7 @@ func TestCompareIsATotalOrder(t *testing.T) {
 // 18-digit cut-off, signed and not, with stray bytes.
 func TestParseNumberShortIntsMatchStrconv(t *testing.T) {
 	rnd := rand.New(rand.NewPCG(7, 8))
-	alphabet := "0123456789-+ .e"
+	alphabet := "0123456789-+ .eExp_aI"
 	for range 200000 {
 		n := rnd.IntN(22)
 		b := make([]byte, n)
@@ -66,6 +67,9 @@ func TestParseNumberShortIntsMatchStrconv(t *testing.T) {
 		}
 		s := string(b)
 		got, ok := ParseNumber(s)
+		if want, wantOK := strconvNumber(s); got != want || ok != wantOK {
+			t.Fatalf("ParseNumber(%q) = %v, %v; want %v, %v", s, got, ok, want, wantOK)
+		}
 		trimmed := strings.TrimSpace(s)
 		if want, err := strconv.ParseInt(trimmed, 10, 64); err == nil {
 			if !ok || got != FromInt(want) {
@@ -77,4 +81,27 @@ func TestParseNumberShortIntsMatchStrconv(t *testing.T) {
 			t.Fatalf("ParseNumber(%q) = Int %d, but strconv.ParseInt rejects it", s, got.I)
 		}
 	}
+}
+
+// strconvNumber is ParseNumber's rule spelled with strconv alone: an Int
+// when ParseInt accepts it, nothing for an integer past int64 (digits
+// only: ParseInt also reports a range error for "99999999999999999999.5",
+// which is a float), else a finite Float that does not start with a letter.
+func strconvNumber(s string) (Value, bool) {
+	s = strings.TrimSpace(s)
+	i, err := strconv.ParseInt(s, 10, 64)
+	if err == nil {
+		return FromInt(i), true
+	}
+	if errors.Is(err, strconv.ErrRange) && strings.Trim(s, "+-0123456789") == "" || s == "" {
+		return NullValue, false
+	}
+	if c := s[0]; c != '-' && c != '+' && c != '.' && (c < '0' || c > '9') {
+		return NullValue, false
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
+		return NullValue, false
+	}
+	return FromFloat(f), true
 }
