@@ -10,7 +10,6 @@ import (
 	"github.com/batonrun/baton/internal/joblog"
 	"github.com/batonrun/baton/internal/ledger"
 	"github.com/batonrun/baton/internal/ledger/sqlite"
-	"github.com/batonrun/baton/internal/objstore/localfs"
 	"github.com/batonrun/baton/internal/redrive"
 )
 
@@ -58,7 +57,7 @@ func redriveWith(ctx context.Context, cfg Config, jobID string, fn redriveFunc) 
 	if js.Spec.Object.Bucket != "" {
 		return out, redrive.Report{}, fmt.Errorf("job %s reads s3://%s/%s: redrive supports local files only", jobID, js.Spec.Object.Bucket, js.Spec.Object.Key)
 	}
-	store, err := localfs.New(localfs.Options{})
+	store, err := localStore(cfg) // the run's memo: no rehash of the file
 	if err != nil {
 		return out, redrive.Report{}, err
 	}

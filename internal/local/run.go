@@ -94,11 +94,18 @@ func objectOf(cfg Config) (events.ObjectRef, ObjectStore, error) {
 	if fi, err := os.Stat(abs); err == nil && !fi.Mode().IsRegular() {
 		return events.ObjectRef{}, nil, fmt.Errorf("%s is not a regular file", cfg.Path)
 	}
-	store, err := localfs.New(localfs.Options{FingerprintCacheDir: filepath.Join(stateDirOf(cfg), "fingerprints")})
+	store, err := localStore(cfg)
 	if err != nil {
 		return events.ObjectRef{}, nil, err
 	}
 	return events.ObjectRef{Key: abs}, store, nil
+}
+
+// localStore is the local file store, memoising fingerprints under the
+// state directory so that a later run or redrive of an unchanged file does
+// not hash it again (SHA-256 of the whole file: ~0.7 s of CPU per GB).
+func localStore(cfg Config) (*localfs.Store, error) {
+	return localfs.New(localfs.Options{FingerprintCacheDir: filepath.Join(stateDirOf(cfg), "fingerprints")})
 }
 
 // env is one local deployment: runtime, bus and the three functions.
