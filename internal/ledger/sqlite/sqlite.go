@@ -131,14 +131,11 @@ func (l *Ledger) Append(ctx context.Context, jobID string, entries ...ledger.Ent
 	return nil
 }
 
+// appendTx inserts entries after the job's last seq. A key the job already
+// has makes its INSERT fail on the primary key; only then are the existing
+// keys looked up, for the *ledger.ConflictError (the caller rolls back).
+// Appends without a conflict, the common case, make no lookups.
 func (l *Ledger) appendTx(ctx context.Context, tx *sql.Tx, jobID string, entries []ledger.Entry) error {
-	existing, err := l.existingKeys(ctx, tx, jobID, entries)
-	if err != nil {
-		return err
-	}
-	if len(existing) > 0 {
-		return &ledger.ConflictError{JobID: jobID, Keys: existing}
-	}
 	var last int64
 	st, err := l.stmts.inTx(ctx, tx, `SELECT COALESCE(MAX(seq), 0) FROM entries WHERE job_id = ?`)
 	if err == nil {
@@ -156,22 +153,44 @@ func (l *Ledger) appendTx(ctx context.Context, tx *sql.Tx, jobID string, entries
 		if e.Detail != nil {
 			detail = []byte(e.Detail)
 		}
-		if _, err := ins.ExecContext(ctx, jobID, e.Key, last+int64(i)+1, e.DetailType, e.Time.Format(timeLayout), detail); err != nil {
+		_, err := ins.ExecContext(ctx, jobID, e.Key, last+int64(i)+1, e.DetailType, e.Time.Format(timeLayout), detail)
+		if isPrimaryKeyViolation(err) {
+			return l.conflict(ctx, tx, jobID, entries, last)
+		}
+		if err != nil {
 			return fmt.Errorf("sqlite ledger: job %s key %s: insert: %w", jobID, e.Key, err)
 		}
 	}
 	return nil
 }
 
-func (l *Ledger) existingKeys(ctx context.Context, tx *sql.Tx, jobID string, entries []ledger.Entry) ([]string, error) {
-	st, err := l.stmts.inTx(ctx, tx, `SELECT 1 FROM entries WHERE job_id = ? AND key = ?`)
+// conflict builds the ConflictError naming every entry key the job had
+// before this transaction: those with a seq at most last, the job's last
+// seq when it began (the keys this transaction inserted have higher ones;
+// a failed INSERT leaves the transaction open, undoing only itself).
+func (l *Ledger) conflict(ctx context.Context, tx *sql.Tx, jobID string, entries []ledger.Entry, last int64) error {
+	existing, err := l.existingKeys(ctx, tx, jobID, entries, last)
+	if err != nil {
+		return err
+	}
+	return &ledger.ConflictError{JobID: jobID, Keys: existing}
+}
+
+// isPrimaryKeyViolation reports SQLITE_CONSTRAINT_PRIMARYKEY.
+func isPrimaryKeyViolation(err error) bool {
+	var se *msqlite.Error
+	return errors.As(err, &se) && se.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
+}
+
+func (l *Ledger) existingKeys(ctx context.Context, tx *sql.Tx, jobID string, entries []ledger.Entry, last int64) ([]string, error) {
+	st, err := l.stmts.inTx(ctx, tx, `SELECT 1 FROM entries WHERE job_id = ? AND key = ? AND seq <= ?`)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite ledger: job %s: preparing lookup: %w", jobID, err)
 	}
 	var found []string
 	for _, e := range entries {
 		var one int
-		switch err := st.QueryRowContext(ctx, jobID, e.Key).Scan(&one); {
+		switch err := st.QueryRowContext(ctx, jobID, e.Key, last).Scan(&one); {
 		case err == nil:
 			found = append(found, e.Key)
 		case !errors.Is(err, sql.ErrNoRows):
