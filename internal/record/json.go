@@ -19,15 +19,29 @@ type jsonState struct {
 	nodes   []jsonNode // nodes[0] is the top-level object
 	gen     uint64     // counts decoded records, for jsonNode.seen
 	compact bytes.Buffer
+	shape   []jsonShapeKey // by member position in the top-level object
 }
+
+// jsonShapeKey remembers the key literal last seen at one member position
+// of the top-level object. The records of one file mostly share their keys
+// and their order, and a literal equal byte for byte names the same child,
+// so a record of the same shape costs one comparison per key.
+type jsonShapeKey struct {
+	lit []byte // the key's literal, quotes included
+	kid int    // the child of nodes[0] it names, or -1
+}
+
+// jsonShapeMax bounds the member positions remembered.
+const jsonShapeMax = 64
 
 // jsonNode is one object key on the path of one or more columns.
 type jsonNode struct {
-	key   string // the object key, matched literally (after unescaping)
-	name  string // the keys from the top joined with ".", for messages
-	slots []int  // the column slots whose path ends here
-	kids  []int  // indexes in jsonState.nodes of the keys below this one
-	seen  uint64 // the record (jsonState.gen) in which this key last matched
+	key   string   // the object key, matched literally (after unescaping)
+	name  string   // the keys from the top joined with ".", for messages
+	slots []int    // the column slots whose path ends here
+	kids  []int    // indexes in jsonState.nodes of the keys below this one
+	keys  []string // the keys of kids, in the same order
+	seen  uint64   // the record (jsonState.gen) in which this key last matched
 }
 
 func newJSONState(cols []Column) jsonState {
@@ -52,6 +66,7 @@ func (js *jsonState) child(parent int, key, name string) int {
 	js.nodes = append(js.nodes, jsonNode{key: key, name: name})
 	n := len(js.nodes) - 1
 	js.nodes[parent].kids = append(js.nodes[parent].kids, n)
+	js.nodes[parent].keys = append(js.nodes[parent].keys, key)
 	return n
 }
 
@@ -87,11 +102,9 @@ func (d *Decoder) decodeJSON(rec []byte, off int64) error {
 // child of n has been seen; each member costs one pass over its bytes.
 func (d *Decoder) jsonObject(obj []byte, n int, off int64) error {
 	js := &d.js
-	kids := js.nodes[n].kids
 	i := jsonSkipWS(obj, 1)
-	for left := len(kids); left > 0 && i < len(obj) && obj[i] == '"'; {
-		ks := i
-		ke, keyEscaped := jsonStringEnd(obj, ks)
+	for left, pos := len(js.nodes[n].kids), 0; left > 0 && i < len(obj) && obj[i] == '"'; pos++ {
+		k, ke := js.key(obj, i, n, pos)
 		if i = jsonSkipWS(obj, ke); ke < 0 || i >= len(obj) || obj[i] != ':' {
 			return &RecordError{OffsetBytes: off, Reason: "invalid JSON"}
 		}
@@ -103,10 +116,10 @@ func (d *Decoder) jsonObject(obj []byte, n int, off int64) error {
 		if i = jsonSkipWS(obj, ve); i < len(obj) && obj[i] == ',' {
 			i = jsonSkipWS(obj, i+1)
 		}
-		k := js.match(kids, obj[ks:ke], keyEscaped)
-		if k < 0 {
-			continue
+		if k < 0 || js.nodes[k].seen == js.gen {
+			continue // not a column's key, or a duplicate: the first one won
 		}
+		js.nodes[k].seen = js.gen
 		left--
 		if err := d.jsonSet(obj[vs:ve], escaped, k, off); err != nil {
 			return err
@@ -115,21 +128,41 @@ func (d *Decoder) jsonObject(obj []byte, n int, off int64) error {
 	return nil
 }
 
-// match returns the one of kids that the key literal lit (quotes included)
-// names and marks it seen, or returns -1 when none does or it was seen
-// already in this record (with duplicate keys the first wins).
-func (js *jsonState) match(kids []int, lit []byte, escaped bool) int {
+// key reads the key literal at obj[i], the pos-th member of an object of
+// node n. It returns the child of n that the key names (-1 for none) and
+// the index just past the literal (-1 on input no validator accepts).
+func (js *jsonState) key(obj []byte, i, n, pos int) (kid, end int) {
+	if n == 0 && pos < len(js.shape) {
+		if s := &js.shape[pos]; bytes.HasPrefix(obj[i:], s.lit) {
+			return s.kid, i + len(s.lit)
+		}
+	}
+	end, escaped := jsonStringEnd(obj, i)
+	if end < 0 {
+		return -1, -1
+	}
+	kid = js.childNamed(n, obj[i:end], escaped)
+	if n == 0 && pos <= len(js.shape) && pos < jsonShapeMax {
+		if pos == len(js.shape) {
+			js.shape = append(js.shape, jsonShapeKey{})
+		}
+		s := &js.shape[pos]
+		s.lit, s.kid = append(s.lit[:0], obj[i:end]...), kid
+	}
+	return kid, end
+}
+
+// childNamed returns the child of node n that the key literal lit (quotes
+// included) names, or -1.
+func (js *jsonState) childNamed(n int, lit []byte, escaped bool) int {
 	key := lit[1 : len(lit)-1]
 	if escaped {
 		key = []byte(gjson.Parse(alias(lit)).Str)
 	}
-	for _, k := range kids {
-		if node := &js.nodes[k]; string(key) == node.key {
-			if node.seen == js.gen {
-				return -1
-			}
-			node.seen = js.gen
-			return k
+	node := &js.nodes[n]
+	for j, kk := range node.keys {
+		if string(key) == kk {
+			return node.kids[j]
 		}
 	}
 	return -1

@@ -205,3 +205,39 @@ func ExampleDecoder_Decode_jsonFirstKeyWins() {
 	fmt.Println(row.Value(0), row.Value(1))
 	// Output: 1 é
 }
+
+// shapeLine returns a record that mostly repeats the previous one's keys
+// in the same order (the decoder remembers key literals by position), with
+// keys sometimes swapped, respelled with an escape, duplicated or extended.
+func (g jsonGen) shapeLine(keys []string) []byte {
+	variants := map[string][]string{`"a"`: {`"\u0061"`, `"ab"`, `"a.b"`}, `"ab"`: {`"a\u0062"`, `"a"`},
+		`"o"`: {`"o "`, `"\u006f"`}, `"n"`: {`"a"`, `"nn"`}}
+	switch g.r.IntN(8) {
+	case 0:
+		i, j := g.r.IntN(len(keys)), g.r.IntN(len(keys))
+		keys[i], keys[j] = keys[j], keys[i]
+	case 1:
+		i := g.r.IntN(len(keys))
+		if v := variants[keys[i]]; len(v) > 0 {
+			keys[i] = v[g.r.IntN(len(v))]
+		}
+	case 2:
+		keys[g.r.IntN(len(keys))] = []string{`"a"`, `"ab"`, `"o"`, `"n"`, `"b"`}[g.r.IntN(5)]
+	}
+	members := make([]string, len(keys))
+	for i, k := range keys {
+		members[i] = k + ":" + g.value(1)
+	}
+	return []byte("{" + strings.Join(members, ",") + "}")
+}
+
+// TestDecodeJSONShapeChanges runs the reference comparison over records
+// that share most of their shape, as lines of one file do.
+func TestDecodeJSONShapeChanges(t *testing.T) {
+	g := jsonGen{rand.New(rand.NewPCG(5, 8))}
+	d := jsonDiffDecoder(t)
+	keys := []string{`"n"`, `"a"`, `"ab"`, `"o"`, `"b"`}
+	for range 20000 {
+		checkAgainstRef(t, d, g.shapeLine(keys))
+	}
+}

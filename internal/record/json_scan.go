@@ -59,7 +59,7 @@ const (
 // the first match may be wrong.
 func jsonHasByte(w uint64, c byte) uint64 {
 	x := w ^ (jsonOnes * uint64(c))
-	return (x - jsonOnes) &^x & jsonHighs
+	return (x - jsonOnes) &^ x & jsonHighs
 }
 
 // jsonValueEnd returns the index just past the value that starts at b[i],
