@@ -192,7 +192,10 @@ func hopFile(b *testing.B, dir string) (string, int64) {
 // 1 KiB batch read per invocation. ns/hop is a job's wall time over its
 // hops; the job's fixed cost (split, fan-in) is spread over about 200
 // hops; cpu-ns/hop is the process's CPU time over the same hops, steadier
-// on a busy machine. The sub-benchmarks time the hop's parts alone.
+// on a busy machine. The sub-benchmarks time the hop's parts alone: the
+// checkpoint append, one ledger Get (a hop makes about five), a publish
+// with its delivery, a warm range cache hit, and one span written and
+// flushed.
 func BenchmarkHop(b *testing.B) {
 	path, size := hopFile(b, b.TempDir())
 	b.Run("job", func(b *testing.B) { benchHopJob(b, path, size) })
@@ -200,6 +203,27 @@ func BenchmarkHop(b *testing.B) {
 	b.Run("ledger-get", benchHopGet)
 	b.Run("publish", benchHopPublish)
 	b.Run("cache-hit", func(b *testing.B) { benchHopCacheHit(b, path, size) })
+	b.Run("span", benchHopSpan)
+}
+
+// benchHopSpan writes one span to a span file and flushes, as each
+// invocation does.
+func benchHopSpan(b *testing.B) {
+	ctx := context.Background()
+	prov, err := observability.New(ctx, observability.Options{ServiceName: "baton-bench",
+		Exporter: observability.ExporterFile, FilePath: filepath.Join(b.TempDir(), "spans.jsonl")})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer prov.Close(ctx)
+	tr := prov.TracerProvider().Tracer("bench")
+	for b.Loop() {
+		_, span := tr.Start(ctx, "baton.range")
+		span.End()
+		if err := prov.ForceFlush(ctx); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
 
 func benchHopJob(b *testing.B, path string, size int64) {
