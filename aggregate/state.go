@@ -54,13 +54,24 @@ func (s *State) AddCount() { s.N++ }
 
 // AddNumber adds n, which must be an Int or Float (sum, avg).
 func (s *State) AddNumber(n value.Value) {
-	s.N++
 	if n.Kind == value.Int {
-		s.addInt(n.I)
+		s.AddInt(n.I)
 		return
 	}
+	s.AddFloat(n.F)
+}
+
+// AddInt adds the Int x (sum, avg): AddNumber(value.FromInt(x)).
+func (s *State) AddInt(x int64) {
+	s.N++
+	s.addInt(x)
+}
+
+// AddFloat adds the Float x (sum, avg): AddNumber(value.FromFloat(x)).
+func (s *State) AddFloat(x float64) {
+	s.N++
 	s.HasFloat = true
-	s.addFloat(n.F)
+	s.addFloat(x)
 }
 
 // AddMin folds v (non-null) into the minimum. A new minimum is kept as

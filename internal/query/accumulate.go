@@ -67,7 +67,8 @@ type Accumulator struct {
 	states  []aggregate.State
 	keyBuf  []byte
 	keyVals []value.Value
-	argVals []value.Value // one record's aggregate arguments, before they are applied
+	argVals []value.Value // one record's count, min and max arguments, before they are applied
+	nums    []number      // one record's sum and avg arguments, before they are applied
 	keyCols []int         // per key: its Row slot when the key is a bare column, else -1
 	// textKey is the Row slot of the only key when it is a bare column, else
 	// -1; textIndex then maps a Text key's text to its group, interning it,
@@ -103,7 +104,7 @@ func (a *Accumulator) Reset() {
 	for i, k := range a.p.keys {
 		a.keyCols[i] = colSlot(k)
 	}
-	a.aggOps = make([]aggOp, len(a.p.aggs))
+	a.aggOps, a.nums = make([]aggOp, len(a.p.aggs)), make([]number, len(a.p.aggs))
 	for i := range a.p.aggs {
 		a.argCols[i] = colSlot(a.p.aggs[i].arg)
 		a.aggOps[i] = aggOpOf(&a.p.aggs[i])

@@ -24,10 +24,10 @@ func (a *Accumulator) addGroup(e *env) error {
 	return nil
 }
 
-// groupArgs evaluates every aggregate's argument into argVals: Null when
-// the aggregate skips the record (count(*) ignores it), the number for sum
-// and avg, the value otherwise. A bare column is read from the Row
-// directly. It changes no state.
+// groupArgs evaluates every aggregate's argument for one record: the
+// number for sum and avg (into nums, Null when the argument is), the value
+// for count, min and max (into argVals). A bare column is read from the
+// Row directly. It changes no state.
 func (a *Accumulator) groupArgs(e *env) error {
 	for i, op := range a.aggOps {
 		if op == opCountStar {
@@ -42,23 +42,35 @@ func (a *Accumulator) groupArgs(e *env) error {
 				return err
 			}
 		}
-		if op == opNumber && v.Kind != value.Null && v.Kind != value.Int {
-			var n value.Value
-			var ok bool
-			if v.Kind == value.Text {
-				n, ok = value.ParseNumber(v.S) // what Number does, one call shorter
-			} else {
-				n, ok = v.Number()
-			}
-			if !ok {
-				d := &a.p.aggs[i]
-				return &ValueError{Expr: d.text, OffsetBytes: e.off, Reason: "is not a number", Value: strings.Clone(v.String())}
-			}
-			v = n
+		if op != opNumber {
+			a.argVals[i] = v
+			continue
 		}
-		a.argVals[i] = v
+		n := &a.nums[i]
+		switch v.Kind {
+		case value.Null, value.Int, value.Float:
+			n.kind, n.i, n.f = v.Kind, v.I, v.F
+		case value.Text:
+			var ok bool
+			if n.kind, n.i, n.f, ok = value.ParseNumberParts(v.S); !ok {
+				return a.notNumber(i, e, v)
+			}
+		default:
+			return a.notNumber(i, e, v)
+		}
 	}
 	return nil
+}
+
+// number is one record's sum or avg argument: Null, Int i or Float f.
+type number struct {
+	kind value.Kind
+	i    int64
+	f    float64
+}
+
+func (a *Accumulator) notNumber(i int, e *env, v value.Value) error {
+	return &ValueError{Expr: a.p.aggs[i].text, OffsetBytes: e.off, Reason: "is not a number", Value: strings.Clone(v.String())}
 }
 
 // groupOf returns the record's group index, adding a group for a new key.
@@ -164,19 +176,31 @@ func aggOpOf(d *aggDef) aggOp {
 // states st.
 func (a *Accumulator) applyArgs(st []aggregate.State) {
 	for i, op := range a.aggOps {
-		v := &a.argVals[i]
-		switch {
-		case op == opCountStar:
+		switch op {
+		case opCountStar:
 			st[i].AddCount()
-		case v.Kind == value.Null:
-		case op == opCount:
-			st[i].AddCount()
-		case op == opMin:
-			st[i].AddMin(*v)
-		case op == opMax:
-			st[i].AddMax(*v)
+		case opNumber:
+			switch n := &a.nums[i]; n.kind {
+			case value.Int:
+				st[i].AddInt(n.i)
+			case value.Float:
+				st[i].AddFloat(n.f)
+			}
 		default:
-			st[i].AddNumber(*v)
+			a.applyValue(&st[i], op, &a.argVals[i])
 		}
+	}
+}
+
+// applyValue adds a count, min or max argument v to s.
+func (a *Accumulator) applyValue(s *aggregate.State, op aggOp, v *value.Value) {
+	switch {
+	case v.Kind == value.Null:
+	case op == opCount:
+		s.AddCount()
+	case op == opMin:
+		s.AddMin(*v)
+	case op == opMax:
+		s.AddMax(*v)
 	}
 }

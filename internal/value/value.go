@@ -107,9 +107,27 @@ func (v Value) Number() (n Value, ok bool) {
 // a number, is NaN or Inf spelled out, or is an integer past int64 (which a
 // float would round: never a silently wrong number).
 func ParseNumber(s string) (Value, bool) {
-	if i, ok := parseShortInt(s); ok {
-		return FromInt(i), true // the common case, without strconv's generality
+	k, i, f, ok := ParseNumberParts(s)
+	if !ok {
+		return NullValue, false
 	}
+	if k == Int {
+		return FromInt(i), true
+	}
+	return FromFloat(f), true
+}
+
+// ParseNumberParts is ParseNumber without building a Value: kind is Int
+// (the number is i) or Float (f); ok is false as for ParseNumber.
+func ParseNumberParts(s string) (kind Kind, i int64, f float64, ok bool) {
+	if i, ok := parseShortInt(s); ok {
+		return Int, i, 0, true // the common case, without strconv's generality
+	}
+	v, ok := parseNumber(s)
+	return v.Kind, v.I, v.F, ok
+}
+
+func parseNumber(s string) (Value, bool) {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return NullValue, false
