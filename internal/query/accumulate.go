@@ -75,7 +75,7 @@ type Accumulator struct {
 	// and shortIndex does for texts of at most 7 bytes, packed (packText).
 	textKey    int
 	textIndex  map[string]int
-	shortIndex map[uint64]int
+	shortIndex *shortKeys
 	argCols    []int   // per aggregate: its argument's Row slot when a bare column, else -1
 	aggOps     []aggOp // per aggregate: what it does with its argument
 
@@ -100,7 +100,7 @@ func (a *Accumulator) Reset() {
 		keyVals: make([]value.Value, len(a.p.keys)), argVals: make([]value.Value, len(a.p.aggs)),
 		sortBuf: make([]value.Value, len(a.p.order)), outBuf: make([]value.Value, len(a.p.outs)),
 		keyCols: make([]int, len(a.p.keys)), argCols: make([]int, len(a.p.aggs)),
-		textKey: -1, textIndex: map[string]int{}, shortIndex: map[uint64]int{}}
+		textKey: -1, textIndex: map[string]int{}, shortIndex: newShortKeys()}
 	for i, k := range a.p.keys {
 		a.keyCols[i] = colSlot(k)
 	}

@@ -83,7 +83,7 @@ func (a *Accumulator) groupOf(e *env) (int, error) {
 	if a.textKey >= 0 {
 		if v := e.row.Value(a.textKey); v.Kind == value.Text {
 			if p, short := packText(v.S); short {
-				if gi, ok := a.shortIndex[p]; ok {
+				if gi, ok := a.shortIndex.get(p); ok {
 					return gi, nil
 				}
 			} else if gi, ok := a.textIndex[v.S]; ok {
@@ -124,7 +124,7 @@ func (a *Accumulator) newGroup() (int, error) {
 	}
 	if a.textKey >= 0 && a.keys[gi].Kind == value.Text { // one key: keys[gi] is it
 		if p, short := packText(a.keys[gi].S); short {
-			a.shortIndex[p] = gi
+			a.shortIndex.put(p, gi)
 		} else {
 			a.textIndex[a.keys[gi].S] = gi
 		}
