@@ -37,10 +37,28 @@ type Decoder struct {
 // are unchanged. To keep a value longer, keep value.Value.Clone().
 type Row struct {
 	vals []value.Value
+	// A CSV record without quotes keeps its fields as byte spans of rec
+	// (plain true), which is cheaper to fill than a Value per field.
+	plain bool
+	rec   []byte
+	spans []span
 }
 
+// span is a field's bytes rec[start:end]; an empty span is Null (an empty
+// unquoted CSV field).
+type span struct{ start, end int }
+
 // Value returns the value of cols[slot] as passed to NewDecoder.
-func (r *Row) Value(slot int) value.Value { return r.vals[slot] }
+func (r *Row) Value(slot int) value.Value {
+	if !r.plain {
+		return r.vals[slot]
+	}
+	sp := r.spans[slot]
+	if sp.start == sp.end {
+		return value.NullValue
+	}
+	return value.FromText(alias(r.rec[sp.start:sp.end]))
+}
 
 // Len returns the number of columns.
 func (r *Row) Len() int { return len(r.vals) }
@@ -51,7 +69,7 @@ func (r *Row) Len() int { return len(r.vals) }
 func NewDecoder(f Format, cols []Column) (*Decoder, error) {
 	errs := []error{f.Validate()}
 	d := &Decoder{kind: f.Kind, csv: csvFields{delim: f.delim()}, fields: f.Fields, maxIdx: -1,
-		row: Row{vals: make([]value.Value, len(cols))}}
+		row: Row{vals: make([]value.Value, len(cols)), spans: make([]span, len(cols))}}
 	for slot, c := range cols {
 		switch {
 		case f.Kind == CSV && c.Index < 0:
@@ -93,6 +111,7 @@ func NewDecoder(f Format, cols []Column) (*Decoder, error) {
 // Typing follows package value: CSV fields are Text, an empty unquoted one
 // Null; a line is Text; JSON keeps its types (see decodeJSON).
 func (d *Decoder) Decode(rec []byte, offsetBytes int64) (*Row, error) {
+	d.row.plain = false
 	var err error
 	switch d.kind {
 	case CSV:

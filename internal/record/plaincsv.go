@@ -5,14 +5,12 @@ import (
 	"fmt"
 	"unicode/utf8"
 	"unsafe"
-
-	"github.com/batonrun/baton/internal/value"
 )
 
 // decodePlainCSV decodes a CSV record without any '"' in one pass over
 // its bytes, which also counts the fields (for short fields a byte loop
-// costs fewer instructions than an IndexByte call per field). Values alias
-// rec (see Row). Errors and values are those of the general path in
+// costs fewer instructions than an IndexByte call per field). The Row
+// keeps spans of rec (see Row). Errors and values are those of the general path in
 // decodeCSV.
 func (d *Decoder) decodePlainCSV(rec []byte, off int64) error {
 	delim, last := d.csv.delim, d.maxIdx
@@ -25,7 +23,7 @@ func (d *Decoder) decodePlainCSV(rec []byte, off int64) error {
 			continue
 		}
 		if field <= d.maxIdx && len(d.slots[field]) > 0 {
-			if err := d.setPlain(field, rec[from:k], off); err != nil {
+			if err := d.setPlain(field, rec, from, k, off); err != nil {
 				return err
 			}
 		}
@@ -35,7 +33,7 @@ func (d *Decoder) decodePlainCSV(rec []byte, off int64) error {
 		}
 	}
 	if field <= d.maxIdx && len(d.slots[field]) > 0 {
-		if err := d.setPlain(field, rec[from:], off); err != nil {
+		if err := d.setPlain(field, rec, from, len(rec), off); err != nil {
 			return err
 		}
 	}
@@ -50,21 +48,18 @@ func (d *Decoder) decodePlainCSV(rec []byte, off int64) error {
 		return &RecordError{OffsetBytes: off, Reason: fmt.Sprintf(
 			"has %d fields, column _%d needs %d", n, d.maxIdx+1, d.maxIdx+1)}
 	}
+	d.row.plain, d.row.rec = true, rec
 	return nil
 }
 
-// setPlain stores unquoted field f (field index field) in its slots: Null
-// when empty, else Text aliasing f.
-func (d *Decoder) setPlain(field int, f []byte, off int64) error {
-	if !validText(f) {
+// setPlain stores unquoted field f = rec[from:to] (field index field) in
+// its slots as a span: Null when empty, else Text.
+func (d *Decoder) setPlain(field int, rec []byte, from, to int, off int64) error {
+	if !validText(rec[from:to]) {
 		return &RecordError{OffsetBytes: off, Reason: fmt.Sprintf("field _%d is not valid UTF-8", field+1)}
 	}
-	v := value.NullValue
-	if len(f) > 0 {
-		v = value.FromText(alias(f))
-	}
 	for _, s := range d.slots[field] {
-		d.row.vals[s] = v
+		d.row.spans[s] = span{from, to}
 	}
 	return nil
 }
