@@ -34,7 +34,7 @@ func BenchmarkRunFile(b *testing.B) {
 		b.Fatal(err)
 	}
 	if k := os.Getenv("BATON_BENCH_FORMAT"); k != "" {
-		format.Kind = k
+		format = events.Format{Kind: k, Header: k == "csv"}
 	}
 	rt, limits := benchRuntime(b)
 	st, _ := os.Stat(path)

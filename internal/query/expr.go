@@ -92,6 +92,15 @@ type colNode struct {
 }
 
 func (n *colNode) eval(e *env) (value.Value, error) { return e.row.Value(n.slot), nil }
+
+// evalOperand evaluates n, reading a bare column from the row without the
+// node's dynamic call: operators over columns are the common case.
+func evalOperand(n node, e *env) (value.Value, error) {
+	if c, ok := n.(*colNode); ok {
+		return e.row.Value(c.slot), nil
+	}
+	return n.eval(e)
+}
 func (n *colNode) kids() []*node                    { return nil }
 func (n *colNode) write(b *strings.Builder, sig bool) {
 	if sig && n.slot >= 0 {

@@ -13,6 +13,10 @@ import (
 // case-sensitive and byte-exact otherwise.
 type likePattern struct {
 	toks []likeTok
+	// shape names a pattern that one strings call decides: '=' (lit),
+	// '^' (lit%), '$' (%lit), 'c' (%lit%); 0 for any other.
+	shape byte
+	lit   string
 }
 
 type likeTok struct {
@@ -51,11 +55,51 @@ func compileLike(p string, esc rune) likePattern {
 		i += size
 	}
 	flush()
-	return likePattern{toks: toks}
+	return likePattern{toks: toks, shape: likeShape(toks), lit: firstLit(toks)}
+}
+
+// likeShape recognises the patterns of one literal and '%'s at its ends.
+func likeShape(toks []likeTok) byte {
+	kinds := make([]byte, len(toks))
+	for i, t := range toks {
+		kinds[i] = t.kind
+	}
+	switch string(kinds) {
+	case "l":
+		return '='
+	case "l%":
+		return '^'
+	case "%l":
+		return '$'
+	case "%l%":
+		return 'c'
+	}
+	return 0
+}
+
+func firstLit(toks []likeTok) string {
+	for _, t := range toks {
+		if t.kind == 'l' {
+			return t.lit
+		}
+	}
+	return ""
 }
 
 // match reports whether s matches the whole pattern.
-func (p *likePattern) match(s string) bool { return matchToks(p.toks, s) }
+func (p *likePattern) match(s string) bool {
+	switch p.shape {
+	case '=':
+		return s == p.lit
+	case '^':
+		return strings.HasPrefix(s, p.lit)
+	case '$':
+		return strings.HasSuffix(s, p.lit)
+	case 'c':
+		return strings.Contains(s, p.lit)
+	}
+	return matchToks(p.toks, s)
+}
 
 func matchToks(toks []likeTok, s string) bool {
 	for len(toks) > 0 {
@@ -139,7 +183,7 @@ func (n *likeNode) write(b *strings.Builder, sig bool) {
 }
 
 func (n *likeNode) eval(e *env) (value.Value, error) {
-	x, err := n.x.eval(e)
+	x, err := evalOperand(n.x, e)
 	if err != nil || x.IsNull() {
 		return value.NullValue, err
 	}

@@ -172,11 +172,11 @@ func (n *cmpNode) write(b *strings.Builder, sig bool) {
 }
 
 func (n *cmpNode) eval(e *env) (value.Value, error) {
-	l, err := n.l.eval(e)
+	l, err := evalOperand(n.l, e)
 	if err != nil {
 		return l, err
 	}
-	r, err := n.r.eval(e)
+	r, err := evalOperand(n.r, e)
 	if err != nil {
 		return r, err
 	}
