@@ -142,11 +142,11 @@ func (a *Accumulator) Add(r Row, offsetBytes int64) error {
 	e := &a.env
 	e.row, e.off = r, offsetBytes
 	if w := a.p.where; w != nil {
-		v, err := w.eval(e)
+		t, known, err := testWhere(w, e)
 		if err != nil {
 			return err
 		}
-		if t, known := truth(v); !t || !known {
+		if !t || !known {
 			a.scanned++
 			return nil
 		}

@@ -61,6 +61,25 @@ func cmp3(lt, gt bool) int {
 // truth is SQL truthiness: known is false for NULL. Numbers are true when
 // non-zero, Text when it is a non-zero number (other text is false, as in
 // MySQL).
+// predicate is a node that answers a WHERE test without building a Bool
+// Value (test is truth(eval) without the Value's copies).
+type predicate interface {
+	test(e *env) (t, known bool, err error)
+}
+
+// testWhere is truth(w.eval(e)).
+func testWhere(w node, e *env) (t, known bool, err error) {
+	if p, ok := w.(predicate); ok {
+		return p.test(e)
+	}
+	v, err := w.eval(e)
+	if err != nil {
+		return false, false, err
+	}
+	t, known = truth(v)
+	return t, known, nil
+}
+
 func truth(v value.Value) (t, known bool) {
 	switch v.Kind {
 	case value.Null:

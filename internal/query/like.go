@@ -183,18 +183,30 @@ func (n *likeNode) write(b *strings.Builder, sig bool) {
 }
 
 func (n *likeNode) eval(e *env) (value.Value, error) {
-	x, err := evalOperand(n.x, e)
-	if err != nil || x.IsNull() {
+	t, known, err := n.test(e)
+	if err != nil || !known {
 		return value.NullValue, err
+	}
+	return value.FromBool(t), nil
+}
+
+func (n *likeNode) test(e *env) (t, known bool, err error) {
+	x, err := evalOperand(n.x, e)
+	if err != nil || x.Kind == value.Null {
+		return false, false, err
 	}
 	p := n.pre
 	if p == nil {
 		pv, err := n.pat.eval(e)
 		if err != nil || pv.IsNull() {
-			return value.NullValue, err
+			return false, false, err
 		}
 		c := compileLike(pv.String(), n.esc)
 		p = &c
 	}
-	return value.FromBool(p.match(x.String()) != n.not), nil
+	s := x.S
+	if x.Kind != value.Text {
+		s = x.String()
+	}
+	return p.match(s) != n.not, true, nil
 }

@@ -172,27 +172,35 @@ func (n *cmpNode) write(b *strings.Builder, sig bool) {
 }
 
 func (n *cmpNode) eval(e *env) (value.Value, error) {
+	t, known, err := n.test(e)
+	if err != nil {
+		return value.NullValue, err
+	}
+	return boolOrNull(t, known), nil
+}
+
+func (n *cmpNode) test(e *env) (t, known bool, err error) {
 	l, err := evalOperand(n.l, e)
 	if err != nil {
-		return l, err
+		return false, false, err
 	}
 	r, err := evalOperand(n.r, e)
 	if err != nil {
-		return r, err
+		return false, false, err
 	}
 	if n.op == opNullEQ {
 		if l.IsNull() || r.IsNull() {
-			return value.FromBool(l.IsNull() && r.IsNull()), nil
+			return l.IsNull() && r.IsNull(), true, nil
 		}
-		return value.FromBool(compareSQL(l, r) == 0), nil
+		return compareSQL(l, r) == 0, true, nil
 	}
 	if l.IsNull() || r.IsNull() {
-		return value.NullValue, nil
+		return false, false, nil
 	}
 	if numberVersusText(l, r) {
-		return value.NullValue, valueErr(n, e, "compares a number with a value that is not a number")
+		return false, false, valueErr(n, e, "compares a number with a value that is not a number")
 	}
-	return value.FromBool(cmpHolds(n.op, compareSQL(l, r))), nil
+	return cmpHolds(n.op, compareSQL(l, r)), true, nil
 }
 
 func cmpHolds(op cmpOp, c int) bool {
@@ -225,32 +233,38 @@ func (n *logicNode) write(b *strings.Builder, sig bool) {
 }
 
 func (n *logicNode) eval(e *env) (value.Value, error) {
-	l, err := n.l.eval(e)
+	t, known, err := n.test(e)
 	if err != nil {
-		return l, err
+		return value.NullValue, err
 	}
-	lt, lk := truth(l)
+	return boolOrNull(t, known), nil
+}
+
+func (n *logicNode) test(e *env) (t, known bool, err error) {
+	lt, lk, err := testWhere(n.l, e)
+	if err != nil {
+		return false, false, err
+	}
 	if lk && ((n.op == "AND" && !lt) || (n.op == "OR" && lt)) {
-		return value.FromBool(lt), nil // short circuit
+		return lt, true, nil // short circuit
 	}
-	r, err := n.r.eval(e)
+	rt, rk, err := testWhere(n.r, e)
 	if err != nil {
-		return r, err
+		return false, false, err
 	}
-	rt, rk := truth(r)
 	switch n.op {
 	case "AND":
 		if rk && !rt {
-			return value.FromBool(false), nil
+			return false, true, nil
 		}
-		return boolOrNull(true, lk && rk), nil
+		return true, lk && rk, nil
 	case "OR":
 		if rk && rt {
-			return value.FromBool(true), nil
+			return true, true, nil
 		}
-		return boolOrNull(false, lk && rk), nil
+		return false, lk && rk, nil
 	}
-	return boolOrNull(lt != rt, lk && rk), nil
+	return lt != rt, lk && rk, nil
 }
 
 type notNode struct{ x node }
@@ -262,10 +276,14 @@ func (n *notNode) write(b *strings.Builder, sig bool) {
 }
 
 func (n *notNode) eval(e *env) (value.Value, error) {
-	v, err := n.x.eval(e)
+	t, known, err := n.test(e)
 	if err != nil {
-		return v, err
+		return value.NullValue, err
 	}
-	t, k := truth(v)
-	return boolOrNull(!t, k), nil
+	return boolOrNull(t, known), nil
+}
+
+func (n *notNode) test(e *env) (t, known bool, err error) {
+	t, known, err = testWhere(n.x, e)
+	return !t, known, err
 }

@@ -44,13 +44,25 @@ func BenchmarkPipelineCSVWhere(b *testing.B) {
 	benchPipeline(b, "SELECT count(*), sum(distance) FROM s3object WHERE origin = 'A07'")
 }
 
+// BenchmarkPipelineLines is a grep-style count over the same bytes read
+// as lines.
+func BenchmarkPipelineLines(b *testing.B) {
+	benchPipelineAs(b, "SELECT count(*) FROM s3object WHERE _1 LIKE '%A07%'", record.Format{Kind: record.Lines},
+		Schema{Kind: SchemaLines})
+}
+
 func benchPipeline(b *testing.B, sql string) {
+	benchPipelineAs(b, sql, record.Format{Kind: record.CSV, Header: true, Fields: 5},
+		Schema{Kind: SchemaCSV, Columns: flightCols, NumFields: 5})
+}
+
+func benchPipelineAs(b *testing.B, sql string, format record.Format, sch Schema) {
 	data := wholeObject(flightsCSV(32 << 20))
 	q, err := Parse(sql)
 	if err != nil {
 		b.Fatal(err)
 	}
-	p, err := Bind(q, Schema{Kind: SchemaCSV, Columns: flightCols, NumFields: 5})
+	p, err := Bind(q, sch)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -58,7 +70,6 @@ func benchPipeline(b *testing.B, sql string) {
 	for _, c := range p.Columns() {
 		cols = append(cols, record.Column{Index: c.Index})
 	}
-	format := record.Format{Kind: record.CSV, Header: true, Fields: 5}
 	size := int64(len(data))
 	b.SetBytes(size)
 	b.ReportAllocs()
