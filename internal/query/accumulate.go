@@ -141,6 +141,7 @@ func colSlot(n node) int {
 func (a *Accumulator) Add(r Row, offsetBytes int64) error {
 	e := &a.env
 	e.row, e.off = r, offsetBytes
+	e.text, _ = r.(TextRow)
 	if w := a.p.where; w != nil {
 		t, known, err := testWhere(w, e)
 		if err != nil {

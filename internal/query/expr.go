@@ -12,6 +12,7 @@ import (
 // values and aggregate results (final level).
 type env struct {
 	row  Row
+	text TextRow // row as a TextRow, or nil
 	off  int64 // the record's byte offset, for ValueError
 	keys []value.Value
 	aggs []value.Value

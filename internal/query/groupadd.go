@@ -33,9 +33,19 @@ func (a *Accumulator) groupArgs(e *env) error {
 		if op == opCountStar {
 			continue
 		}
+		col := a.argCols[i]
+		if op == opNumber && col >= 0 && e.text != nil {
+			if s, ok := e.text.Text(col); ok {
+				n := &a.nums[i]
+				if n.kind, n.i, n.f, ok = value.ParseNumberParts(s); !ok {
+					return a.notNumber(i, e, value.FromText(s))
+				}
+				continue
+			}
+		}
 		var v value.Value
-		if s := a.argCols[i]; s >= 0 {
-			v = e.row.Value(s)
+		if col >= 0 {
+			v = e.row.Value(col)
 		} else {
 			var err error
 			if v, err = a.p.aggs[i].arg.eval(e); err != nil {
@@ -81,14 +91,8 @@ func (a *Accumulator) groupOf(e *env) (int, error) {
 		return 0, nil // no GROUP BY: one group
 	}
 	if a.textKey >= 0 {
-		if v := e.row.Value(a.textKey); v.Kind == value.Text {
-			if p, short := packText(v.S); short {
-				if gi, ok := a.shortIndex.get(p); ok {
-					return gi, nil
-				}
-			} else if gi, ok := a.textIndex[v.S]; ok {
-				return gi, nil
-			}
+		if gi, ok := a.textGroup(e); ok {
+			return gi, nil
 		}
 	}
 	for i, k := range a.p.keys {
@@ -107,6 +111,26 @@ func (a *Accumulator) groupOf(e *env) (int, error) {
 		return gi, nil
 	}
 	return a.newGroup()
+}
+
+// textGroup looks up the group of a single bare-column Text key by its
+// text; ok is false when the key is not Text or its group is new.
+func (a *Accumulator) textGroup(e *env) (gi int, ok bool) {
+	var s string
+	if e.text != nil {
+		if s, ok = e.text.Text(a.textKey); !ok {
+			return 0, false
+		}
+	} else if v := e.row.Value(a.textKey); v.Kind == value.Text {
+		s = v.S
+	} else {
+		return 0, false
+	}
+	if p, short := packText(s); short {
+		return a.shortIndex.get(p)
+	}
+	gi, ok = a.textIndex[s]
+	return gi, ok
 }
 
 // newGroup adds the group of keyVals (encoded in keyBuf), keeping clones of

@@ -60,6 +60,19 @@ func (r *Row) Value(slot int) value.Value {
 	return value.FromText(alias(r.rec[sp.start:sp.end]))
 }
 
+// Text returns the string of cols[slot]'s value and true when it is Text,
+// else "" and false. Like Value, the string may alias the record.
+func (r *Row) Text(slot int) (string, bool) {
+	if r.plain {
+		sp := r.spans[slot]
+		return alias(r.rec[sp.start:sp.end]), sp.start != sp.end
+	}
+	if v := &r.vals[slot]; v.Kind == value.Text {
+		return v.S, true
+	}
+	return "", false
+}
+
 // Len returns the number of columns.
 func (r *Row) Len() int { return len(r.vals) }
 
