@@ -37,15 +37,16 @@ type Decoder struct {
 // are unchanged. To keep a value longer, keep value.Value.Clone().
 type Row struct {
 	vals []value.Value
-	// A CSV record without quotes keeps its fields as byte spans of rec
-	// (plain true), which is cheaper to fill than a Value per field.
-	plain bool
-	rec   []byte
-	spans []span
+	// A CSV record without quotes, or a line, keeps its fields as byte
+	// spans of rec (plain true), which is cheaper to fill than a Value per
+	// field. With emptyNull an empty span is Null (an empty unquoted CSV
+	// field), else Text "" (an empty line).
+	plain, emptyNull bool
+	rec              []byte
+	spans            []span
 }
 
-// span is a field's bytes rec[start:end]; an empty span is Null (an empty
-// unquoted CSV field).
+// span is a field's bytes rec[start:end].
 type span struct{ start, end int }
 
 // Value returns the value of cols[slot] as passed to NewDecoder.
@@ -54,7 +55,7 @@ func (r *Row) Value(slot int) value.Value {
 		return r.vals[slot]
 	}
 	sp := r.spans[slot]
-	if sp.start == sp.end {
+	if sp.start == sp.end && r.emptyNull {
 		return value.NullValue
 	}
 	return value.FromText(alias(r.rec[sp.start:sp.end]))
@@ -65,7 +66,7 @@ func (r *Row) Value(slot int) value.Value {
 func (r *Row) Text(slot int) (string, bool) {
 	if r.plain {
 		sp := r.spans[slot]
-		return alias(r.rec[sp.start:sp.end]), sp.start != sp.end
+		return alias(r.rec[sp.start:sp.end]), sp.start != sp.end || !r.emptyNull
 	}
 	if v := &r.vals[slot]; v.Kind == value.Text {
 		return v.S, true
@@ -136,10 +137,10 @@ func (d *Decoder) Decode(rec []byte, offsetBytes int64) (*Row, error) {
 			if !utf8.Valid(rec) {
 				return nil, &RecordError{OffsetBytes: offsetBytes, Reason: "line is not valid UTF-8"}
 			}
-			v := value.FromText(alias(rec))
-			for i := range d.row.vals {
-				d.row.vals[i] = v
+			for i := range d.row.spans {
+				d.row.spans[i] = span{0, len(rec)}
 			}
+			d.row.plain, d.row.emptyNull, d.row.rec = true, false, rec
 		}
 	}
 	if err != nil {

@@ -261,3 +261,26 @@ func TestDecodeJSONIntegerPastInt64(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 }
+
+// TestLinesValues: a line is Text, an empty one too (not Null), and Text
+// agrees with Value.
+func TestLinesValues(t *testing.T) {
+	d, err := NewDecoder(Format{Kind: Lines}, []Column{{Index: 0}, {Index: 0}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range []string{"", "abc", " x y "} {
+		row, err := d.Decode([]byte(line), 7)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for slot := range 2 {
+			if v := row.Value(slot); v != value.FromText(line) {
+				t.Errorf("line %q slot %d: Value = %#v, want Text", line, slot, v)
+			}
+			if s, ok := row.Text(slot); !ok || s != line {
+				t.Errorf("line %q slot %d: Text = %q, %v", line, slot, s, ok)
+			}
+		}
+	}
+}

@@ -48,7 +48,7 @@ func (d *Decoder) decodePlainCSV(rec []byte, off int64) error {
 		return &RecordError{OffsetBytes: off, Reason: fmt.Sprintf(
 			"has %d fields, column _%d needs %d", n, d.maxIdx+1, d.maxIdx+1)}
 	}
-	d.row.plain, d.row.rec = true, rec
+	d.row.plain, d.row.emptyNull, d.row.rec = true, true, rec
 	return nil
 }
 
