@@ -191,8 +191,8 @@ func (n *likeNode) eval(e *env) (value.Value, error) {
 }
 
 func (n *likeNode) test(e *env) (t, known bool, err error) {
-	x, err := evalOperand(n.x, e)
-	if err != nil || x.Kind == value.Null {
+	s, null, err := n.operand(e)
+	if err != nil || null {
 		return false, false, err
 	}
 	p := n.pre
@@ -204,9 +204,23 @@ func (n *likeNode) test(e *env) (t, known bool, err error) {
 		c := compileLike(pv.String(), n.esc)
 		p = &c
 	}
-	s := x.S
-	if x.Kind != value.Text {
-		s = x.String()
-	}
 	return p.match(s) != n.not, true, nil
+}
+
+// operand returns the text LIKE matches: a bare column's text straight
+// from a TextRow, else the value rendered; null reports a Null value.
+func (n *likeNode) operand(e *env) (s string, null bool, err error) {
+	if c, ok := n.x.(*colNode); ok && e.text != nil {
+		if s, ok := e.text.Text(c.slot); ok {
+			return s, false, nil
+		}
+	}
+	x, err := evalOperand(n.x, e)
+	switch {
+	case err != nil || x.Kind == value.Null:
+		return "", true, err
+	case x.Kind == value.Text:
+		return x.S, false, nil
+	}
+	return x.String(), false, nil
 }
