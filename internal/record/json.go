@@ -170,12 +170,12 @@ func (js *jsonState) childNamed(n int, lit []byte, escaped bool) int {
 func (d *Decoder) jsonSet(raw []byte, escaped bool, k int, off int64) error {
 	node := &d.js.nodes[k]
 	if len(node.slots) > 0 {
-		v, err := d.jsonValue(raw, escaped)
-		if err != nil {
+		dst := &d.row.vals[node.slots[0]]
+		if err := d.jsonValueInto(dst, raw, escaped); err != nil {
 			return &RecordError{OffsetBytes: off, Reason: "key " + strconv.Quote(node.name) + ": " + err.Error()}
 		}
-		for _, s := range node.slots {
-			d.row.vals[s] = v
+		for _, s := range node.slots[1:] {
+			d.row.vals[s] = *dst
 		}
 	}
 	if len(node.kids) > 0 && raw[0] == '{' {
