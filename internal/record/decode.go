@@ -1,7 +1,6 @@
 package record
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"unicode/utf8"
@@ -150,8 +149,8 @@ func (d *Decoder) Decode(rec []byte, offsetBytes int64) (*Row, error) {
 }
 
 func (d *Decoder) decodeCSV(rec []byte, off int64) error {
-	if bytes.IndexByte(rec, '"') < 0 {
-		return d.decodePlainCSV(rec, off)
+	if plain, err := d.decodePlainCSV(rec, off); plain {
+		return err
 	}
 	i := 0
 	last := max(d.maxIdx, d.fields-1)

@@ -43,6 +43,17 @@ func TestDecodeCSVMatchesEncodingCSV(t *testing.T) {
 				t.Fatalf("field %d: got %#v, want %q", c.Index, v, want[c.Index])
 			}
 		}
+		// One column with the field count checked: right, and one too many.
+		first := []Column{{Index: rapid.IntRange(0, len(want)-1).Draw(t, "first")}}
+		d, _ = NewDecoder(Format{Kind: CSV, Delimiter: delim, Fields: len(want)}, first)
+		if row, err := d.Decode([]byte(line), 42); err != nil || row.Value(0).String() != want[first[0].Index] {
+			t.Fatalf("with Fields %d: got %v, %v; want %q", len(want), row, err, want[first[0].Index])
+		}
+		d, _ = NewDecoder(Format{Kind: CSV, Delimiter: delim, Fields: len(want) + 1}, first)
+		wantCount := fmt.Sprintf("record at byte offset 42: has %d field", len(want))
+		if _, err := d.Decode([]byte(line), 42); err == nil || !strings.HasPrefix(err.Error(), wantCount) {
+			t.Fatalf("with Fields %d: got %v, want %q…", len(want)+1, err, wantCount)
+		}
 		d, _ = NewDecoder(Format{Kind: CSV, Delimiter: delim}, cols[:1])
 		_, err = d.Decode([]byte(line), 42)
 		var re *RecordError

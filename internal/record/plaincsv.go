@@ -7,12 +7,15 @@ import (
 	"unsafe"
 )
 
-// decodePlainCSV decodes a CSV record without any '"' in one pass over
-// its bytes, which also counts the fields (for short fields a byte loop
-// costs fewer instructions than an IndexByte call per field). The Row
-// keeps spans of rec (see Row). Errors and values are those of the general path in
-// decodeCSV.
-func (d *Decoder) decodePlainCSV(rec []byte, off int64) error {
+// decodePlainCSV decodes a CSV record in one pass over its bytes, which
+// also counts the fields (for short fields a byte loop costs fewer
+// instructions than an IndexByte call per field), as long as it meets no
+// '"': then plain is false and the general path in decodeCSV decodes the
+// record. A quote after the last field read (when the field count is not
+// checked) is not seen, and needs not be: it cannot move the fields read.
+// The Row keeps spans of rec (see Row). Errors and values are those of the
+// general path.
+func (d *Decoder) decodePlainCSV(rec []byte, off int64) (plain bool, err error) {
 	delim, last := d.csv.delim, d.maxIdx
 	if d.fields > 0 {
 		last = d.fields // count every field
@@ -20,11 +23,14 @@ func (d *Decoder) decodePlainCSV(rec []byte, off int64) error {
 	field, from := 0, 0
 	for k, c := range rec {
 		if c != delim {
+			if c == '"' {
+				return false, nil
+			}
 			continue
 		}
 		if field <= d.maxIdx && len(d.slots[field]) > 0 {
 			if err := d.setPlain(field, rec, from, k, off); err != nil {
-				return err
+				return true, err
 			}
 		}
 		field, from = field+1, k+1
@@ -34,7 +40,7 @@ func (d *Decoder) decodePlainCSV(rec []byte, off int64) error {
 	}
 	if field <= d.maxIdx && len(d.slots[field]) > 0 {
 		if err := d.setPlain(field, rec, from, len(rec), off); err != nil {
-			return err
+			return true, err
 		}
 	}
 	n := field + 1 // fields seen (the last one has no delimiter after it)
@@ -43,13 +49,13 @@ func (d *Decoder) decodePlainCSV(rec []byte, off int64) error {
 		if n > d.fields {
 			n += bytes.Count(rec[from:], d.delims) // the message counts them all
 		}
-		return fieldCountError(off, n, d.fields)
+		return true, fieldCountError(off, n, d.fields)
 	case n <= d.maxIdx:
-		return &RecordError{OffsetBytes: off, Reason: fmt.Sprintf(
+		return true, &RecordError{OffsetBytes: off, Reason: fmt.Sprintf(
 			"has %d fields, column _%d needs %d", n, d.maxIdx+1, d.maxIdx+1)}
 	}
 	d.row.plain, d.row.emptyNull, d.row.rec = true, true, rec
-	return nil
+	return true, nil
 }
 
 // setPlain stores unquoted field f = rec[from:to] (field index field) in
