@@ -3,7 +3,6 @@ package worker
 import (
 	"context"
 	"errors"
-	"fmt"
 	"sync"
 	"sync/atomic"
 
@@ -57,28 +56,41 @@ type parallelScan struct {
 	total *aggregate.PartialResult // the parallel batches so far; nil before the first
 }
 
-// open returns a reader of rng over its own pinned source.
-func (p *parallelScan) open(rng record.Range, cursor int64, synced bool, batchBytes int64) (*record.Reader, error) {
-	src := &objstore.Pinned{Store: p.store, Object: p.inv.spec.Object}
-	p.srcs = append(p.srcs, src)
+// open returns a reader of rng over its own pinned source; with peek, the
+// bytes a span reader needs are served from peek first.
+func (p *parallelScan) open(rng record.Range, cursor int64, synced bool, batchBytes int64, pk *peeked) (*record.Reader, error) {
+	pin := &objstore.Pinned{Store: p.store, Object: p.inv.spec.Object}
+	p.srcs = append(p.srcs, pin)
+	var src record.Source = pin
+	if pk != nil {
+		src = &peeked{off: pk.off, data: pk.data, next: pin}
+	}
 	return record.NewReader(src, record.ReaderOptions{
 		Format: p.c.Format, ObjectSizeBytes: p.inv.spec.Object.SizeBytes,
 		Range: rng, Cursor: cursor, Synced: synced, BatchSizeBytes: batchBytes,
 	})
 }
 
-// reopen returns a sequential reader of the invocation's range resuming at
-// cursor, a true record start.
-func (p *parallelScan) reopen(cursor int64) (*record.Reader, error) {
-	r, err := p.open(p.rangeBytes(), cursor, true, p.inv.spec.Limits.BatchSizeBytes)
-	if err != nil {
-		return nil, fmt.Errorf("reopening range %d at byte %d: %w", p.inv.rng.Index, cursor, err)
-	}
-	return r, nil
+// spanTailBytes is how far past a batch's end the invocation's reader
+// peeks, so that the last span finishes its last record from memory too.
+const spanTailBytes = 64 << 10
+
+// peeked serves span readers the bytes the invocation's reader already
+// holds (object bytes [off, off+len(data))), so a parallel batch reads the
+// store once, in the sequential reader's order, and the store's read-ahead
+// keeps lining up. A read reaching past data goes to next.
+type peeked struct {
+	off  int64
+	data []byte
+	next record.Source
 }
 
-func (p *parallelScan) rangeBytes() record.Range {
-	return record.Range{Offset: p.inv.rng.OffsetBytes, End: p.inv.rng.EndBytes()}
+func (p *peeked) ReadRange(ctx context.Context, off, n int64) ([]byte, error) {
+	if off >= p.off && off+n <= p.off+int64(len(p.data)) {
+		i := off - p.off
+		return p.data[i : i+n : i+n], nil
+	}
+	return p.next.ReadRange(ctx, off, n)
 }
 
 // hits sums the cache hits of every reader opened.
@@ -114,8 +126,8 @@ type span struct {
 // was done (a first batch, Parallelism 1, a batch too small to cut, or a
 // batch discarded): run it sequentially. An error is a merge that
 // exceeded the limits, which fails the range.
-func (s *scanState) parallelBatch(batches int, cursor int64) (b record.Batch, ok bool, err error) {
-	spans := s.cut(batches, cursor)
+func (s *scanState) parallelBatch(r *record.Reader, batches int, cursor int64) (b record.Batch, ok bool, err error) {
+	spans := s.cut(r, batches, cursor)
 	if spans == nil {
 		return b, false, nil
 	}
@@ -137,14 +149,17 @@ func (s *scanState) parallelBatch(batches int, cursor int64) (b record.Batch, ok
 	} else if err := s.par.total.Merge(part); err != nil {
 		return b, false, err
 	}
+	if err := r.Seek(b.NextBytes); err != nil {
+		return b, false, err
+	}
 	s.records += b.Records
 	s.w.parStats.kept.Add(1)
 	return b, true, nil
 }
 
-// cut opens one reader per span of the batch at cursor, or returns nil when
-// the batch is to run sequentially.
-func (s *scanState) cut(batches int, cursor int64) []span {
+// cut opens one reader per span of the batch at cursor, over the bytes r
+// peeks, or returns nil when the batch is to run sequentially.
+func (s *scanState) cut(r *record.Reader, batches int, cursor int64) []span {
 	n := int64(s.w.opts.Parallelism)
 	if batches == 0 || n < 2 {
 		return nil
@@ -158,14 +173,19 @@ func (s *scanState) cut(batches int, cursor int64) []span {
 	if n < 2 {
 		return nil
 	}
+	off, data, err := r.Peek(s.ctx, end-cursor+spanTailBytes)
+	if err != nil || off != cursor {
+		return nil // the sequential path meets and reports the same problem
+	}
+	pk := &peeked{off: off, data: data}
 	spans := make([]span, n)
 	for i := range n {
 		from, to := cursor+(end-cursor)*i/n, cursor+(end-cursor)*(i+1)/n
-		r, err := s.par.open(record.Range{Offset: from, End: to}, from, i == 0, to-from)
+		sr, err := s.par.open(record.Range{Offset: from, End: to}, from, i == 0, to-from, pk)
 		if err != nil {
 			return nil // cannot happen for valid spans; the sequential path reports real problems
 		}
-		spans[i].r = r
+		spans[i].r = sr
 	}
 	return spans
 }

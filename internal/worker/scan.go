@@ -46,7 +46,7 @@ func (w *Worker) scanFrom(ctx context.Context, inv invocation, store *countingRe
 		bad: badRecords{rangeIndex: inv.rng.Index, before: inv.badBefore, max: inv.spec.Limits.MaxBadRecords, show: inv.spec.Limits.ShowBadValues},
 		par: parallelScan{c: c, inv: inv, store: store}}
 	r, err := s.par.open(record.Range{Offset: inv.rng.OffsetBytes, End: inv.rng.EndBytes()},
-		inv.cursor, inv.synced, inv.spec.Limits.BatchSizeBytes)
+		inv.cursor, inv.synced, inv.spec.Limits.BatchSizeBytes, nil)
 	if err != nil {
 		return ck, fmt.Errorf("opening range %d: %w", inv.rng.Index, err)
 	}
@@ -100,18 +100,11 @@ func (s *scanState) loop(r *record.Reader, inv invocation, ck *events.Checkpoint
 			return nil // deadline near: commit what we have
 		}
 		t0 := s.w.opts.Now()
-		b, ok, err := s.parallelBatch(batches, ck.CursorBytes)
+		b, ok, err := s.parallelBatch(r, batches, ck.CursorBytes)
 		if err != nil {
 			return err
 		}
-		if ok {
-			r = nil // behind the cursor now: reopened if a later batch runs sequentially
-		} else {
-			if r == nil {
-				if r, err = s.par.reopen(ck.CursorBytes); err != nil {
-					return err
-				}
-			}
+		if !ok {
 			s.stoppedAt = -1
 			b, err = r.ReadBatch(s.ctx, s.consume)
 			if batches == 0 && !inv.synced {
