@@ -13,7 +13,7 @@ import (
 type env struct {
 	row  Row
 	text TextRow // row as a TextRow, or nil
-	off  int64 // the record's byte offset, for ValueError
+	off  int64   // the record's byte offset, for ValueError
 	keys []value.Value
 	aggs []value.Value
 }
@@ -102,7 +102,7 @@ func evalOperand(n node, e *env) (value.Value, error) {
 	}
 	return n.eval(e)
 }
-func (n *colNode) kids() []*node                    { return nil }
+func (n *colNode) kids() []*node { return nil }
 func (n *colNode) write(b *strings.Builder, sig bool) {
 	if sig && n.slot >= 0 {
 		b.WriteString("$" + strconv.Itoa(n.slot))
