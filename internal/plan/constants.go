@@ -45,21 +45,23 @@ const (
 	LedgerCall    = 10 * time.Millisecond
 )
 
-// ScanBytesPerSecPerVCPU is Baton's own decode rate per vCPU by format,
-// from `go test -bench Decode -benchtime 200ms ./internal/record` on the
-// 2-core AMD EPYC development machine (2026-11-29): DecodeCSV 343 MB/s,
-// DecodeJSONL 215 MB/s; lines have no decode benchmark and take the CSV
-// figure (their scan alone runs at 2,066 MB/s). The figures exclude query
-// evaluation, so they are optimistic; they rarely matter because S3's
-// per-connection rate is lower at every memory size Lambda offers below
-// 6 vCPUs. Refresh: rerun that command (or scripts/bench for end-to-end
-// MB/s) and update these numbers.
+// ScanBytesPerSecPerVCPU is Baton's own rate per vCPU by format: record
+// reader, decoder and accumulator together on one core, for the README's
+// group-by (lines: a LIKE count), from `go test -bench Pipeline
+// -benchtime 20x ./internal/query` on the 2-core AMD EPYC development
+// machine (2026-11-29): PipelineCSV 362-378 MB/s, PipelineJSONL 340-344
+// MB/s, PipelineLines 685-713 MB/s. They rarely matter: S3's
+// per-connection rate is lower at every memory size Lambda offers below 6
+// vCPUs. Refresh: rerun that command (or scripts/bench for end-to-end
+// wall time) and update these numbers.
 func ScanBytesPerSecPerVCPU(format string) (float64, bool) {
 	switch format {
-	case "csv", "lines":
-		return 343e6, true
+	case "csv":
+		return 370e6, true
+	case "lines":
+		return 700e6, true
 	case "jsonl":
-		return 215e6, true
+		return 340e6, true
 	}
 	return 0, false
 }

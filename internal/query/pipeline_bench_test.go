@@ -18,6 +18,19 @@ func (o wholeObject) ReadRange(_ context.Context, off, n int64) ([]byte, error) 
 	return o[off:end:end], nil
 }
 
+// flightsJSONL renders about n bytes of the same shape as JSON Lines, as
+// scripts/flights writes them.
+func flightsJSONL(n int) []byte {
+	rnd := rand.New(rand.NewPCG(5, 6))
+	var b strings.Builder
+	for b.Len() < n {
+		o, d := rnd.IntN(300), rnd.IntN(300)
+		fmt.Fprintf(&b, `{"date":"2001-%02d-%02d %02d:%02d:00","delay":%d,"distance":%d,"origin":"A%02d","destination":"B%02d"}`+"\n",
+			1+rnd.IntN(12), 1+rnd.IntN(28), rnd.IntN(24), rnd.IntN(60), rnd.IntN(200)-20, 50+rnd.IntN(3000), o, d)
+	}
+	return []byte(b.String())
+}
+
 // flightsCSV renders about n bytes of records shaped like the flights data
 // set (date, delay, distance, origin, destination) over 300 airports.
 func flightsCSV(n int) []byte {
@@ -51,6 +64,12 @@ func BenchmarkPipelineLines(b *testing.B) {
 		Schema{Kind: SchemaLines})
 }
 
+// BenchmarkPipelineJSONL is the README's group-by over JSON Lines.
+func BenchmarkPipelineJSONL(b *testing.B) {
+	benchPipelineAs(b, "SELECT origin, count(*), avg(delay) FROM s3object GROUP BY origin",
+		record.Format{Kind: record.JSONL}, Schema{Kind: SchemaJSON})
+}
+
 func benchPipeline(b *testing.B, sql string) {
 	benchPipelineAs(b, sql, record.Format{Kind: record.CSV, Header: true, Fields: 5},
 		Schema{Kind: SchemaCSV, Columns: flightCols, NumFields: 5})
@@ -58,6 +77,9 @@ func benchPipeline(b *testing.B, sql string) {
 
 func benchPipelineAs(b *testing.B, sql string, format record.Format, sch Schema) {
 	data := wholeObject(flightsCSV(32 << 20))
+	if format.Kind == record.JSONL {
+		data = flightsJSONL(32 << 20)
+	}
 	q, err := Parse(sql)
 	if err != nil {
 		b.Fatal(err)
@@ -68,7 +90,7 @@ func benchPipelineAs(b *testing.B, sql string, format record.Format, sch Schema)
 	}
 	var cols []record.Column
 	for _, c := range p.Columns() {
-		cols = append(cols, record.Column{Index: c.Index})
+		cols = append(cols, record.Column{Index: c.Index, Path: c.Path})
 	}
 	size := int64(len(data))
 	b.SetBytes(size)
