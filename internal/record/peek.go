@@ -12,7 +12,7 @@ import (
 // store's read-ahead still lines up). start is the cursor. Other readers
 // may read records out of b (e.g. one per span of a batch scanned in
 // parallel); b is valid, and must not be modified, until the reader's
-// next ReadBatch, Peek or Seek. The reader must be synced: Peek after a
+// next ReadBatch, Peek or SkipTo. The reader must be synced: Peek after a
 // ReadBatch. Errors are the Source's and ctx's.
 func (r *Reader) Peek(ctx context.Context, n int64) (start int64, b []byte, err error) {
 	if !r.synced {
@@ -36,12 +36,12 @@ func (r *Reader) Peek(ctx context.Context, n int64) (start int64, b []byte, err 
 	return r.cursor, r.buf.slice(r.cursor, r.buf.end()), nil
 }
 
-// Seek moves the cursor forward to next, which must be a true record start
+// SkipTo moves the cursor forward to next, which must be a true record start
 // of this range (the NextBytes of a Batch read, by any reader, from a true
 // record start): records before it are not read again.
-func (r *Reader) Seek(next int64) error {
+func (r *Reader) SkipTo(next int64) error {
 	if !r.synced || next < r.cursor || next > r.size {
-		return fmt.Errorf("seek to %d: want a synced reader and a cursor in [%d, %d]", next, r.cursor, r.size)
+		return fmt.Errorf("skip to %d: want a synced reader and a cursor in [%d, %d]", next, r.cursor, r.size)
 	}
 	r.cursor = next
 	return nil

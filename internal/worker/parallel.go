@@ -149,7 +149,7 @@ func (s *scanState) parallelBatch(r *record.Reader, batches int, cursor int64) (
 	} else if err := s.par.total.Merge(part); err != nil {
 		return b, false, err
 	}
-	if err := r.Seek(b.NextBytes); err != nil {
+	if err := r.SkipTo(b.NextBytes); err != nil {
 		return b, false, err
 	}
 	s.records += b.Records
