@@ -169,14 +169,15 @@ func TestCountsMatchLocalRunWithoutHops(t *testing.T) {
 	checkCounts(t, p, o, true)
 }
 
-// With a 15 ms timeout ranges hop; given the invocations each range took,
+// With a 25 ms timeout ranges hop; given the invocations each range took,
 // the model must get hops, events and ledger writes exactly. Events and
 // runtime invocations are exact only when no invocation overran its
 // deadline (a retried invocation may publish its continuation again, which
-// workers absorb as a duplicate), so the run is repeated, at most three
-// times, until one has no overrun.
+// workers absorb as a duplicate), so the run is repeated, at most ten
+// times (a loaded machine, as under scripts/test, overruns more often),
+// until one has no overrun.
 func TestCountsMatchLocalRunWithHops(t *testing.T) {
-	const rangeSize, batchSize, timeout = 1 << 20, 16 << 10, 15 * time.Millisecond
+	const rangeSize, batchSize, timeout = 1 << 20, 16 << 10, 25 * time.Millisecond
 	for try := 1; ; try++ {
 		o := runLocal(t, rangeSize, batchSize, timeout)
 		p, err := plan.Predict(plan.Inputs{ObjectBytes: sampleSize(t), RangeSizeBytes: rangeSize, BatchSizeBytes: batchSize,
@@ -192,7 +193,7 @@ func TestCountsMatchLocalRunWithHops(t *testing.T) {
 		if clean {
 			return
 		}
-		if try == 3 {
+		if try == 10 {
 			t.Fatalf("every run had an overrun (last: %+v): events could not be compared", o.out.Runtime)
 		}
 	}
