@@ -44,7 +44,7 @@ func (d *Decoder) jsonValueInto(dst *value.Value, raw []byte, escaped bool) erro
 		*dst = value.Value{Kind: value.Text, S: alias(body)}
 		return nil
 	case c == '-' || c >= '0' && c <= '9':
-		if i, ok := smallInt(alias(raw)); ok {
+		if i, ok := value.ParseShortInt(alias(raw)); ok {
 			*dst = value.Value{Kind: value.Int, I: i}
 			return nil
 		}
@@ -93,7 +93,7 @@ func (numberRangeError) Error() string { return "number out of the float64 range
 // jsonNumber types a JSON number literal: an integer literal is an Int (an
 // error past int64), anything else a Float (an error past float64).
 func jsonNumber(raw string) (value.Value, error) {
-	if i, ok := smallInt(raw); ok {
+	if i, ok := value.ParseShortInt(raw); ok {
 		return value.FromInt(i), nil
 	}
 	if isIntegerLiteral(raw) {
@@ -118,27 +118,4 @@ func isIntegerLiteral(raw string) bool {
 		}
 	}
 	return true
-}
-
-// smallInt parses an integer literal of at most 18 digits (which always
-// fits int64) faster than strconv; ok is false for anything else.
-func smallInt(s string) (n int64, ok bool) {
-	neg := len(s) > 0 && s[0] == '-'
-	if neg {
-		s = s[1:]
-	}
-	if len(s) == 0 || len(s) > 18 {
-		return 0, false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i] - '0'
-		if c > 9 {
-			return 0, false
-		}
-		n = n*10 + int64(c)
-	}
-	if neg {
-		n = -n
-	}
-	return n, true
 }

@@ -120,7 +120,7 @@ func ParseNumber(s string) (Value, bool) {
 // ParseNumberParts is ParseNumber without building a Value: kind is Int
 // (the number is i) or Float (f); ok is false as for ParseNumber.
 func ParseNumberParts(s string) (kind Kind, i int64, f float64, ok bool) {
-	if i, ok := parseShortInt(s); ok {
+	if i, ok := ParseShortInt(s); ok {
 		return Int, i, 0, true // the common case, without strconv's generality
 	}
 	v, ok := parseNumber(s)
@@ -165,10 +165,11 @@ func isInteger(s string) bool {
 	return s != ""
 }
 
-// parseShortInt parses s when it is 1 to 18 ASCII digits after an
-// optional '-' (such a number always fits int64), as strconv.ParseInt would.
-// ok is false for anything else, which ParseNumber then handles in full.
-func parseShortInt(s string) (i int64, ok bool) {
+// ParseShortInt parses s when it is 1 to 18 ASCII digits after an
+// optional '-' (such a number always fits int64), as strconv.ParseInt would,
+// without its generality. ok is false for anything else (ParseNumber then
+// handles it in full).
+func ParseShortInt(s string) (i int64, ok bool) {
 	digits := s
 	if len(s) > 0 && s[0] == '-' {
 		digits = s[1:]
