@@ -4,7 +4,7 @@ package events
 // call; every later read asks for exactly this version (DESIGN.md invariant 3).
 //
 // Locally Bucket is empty and Key is an absolute file path; ETag is then a
-// content fingerprint ("sha256:<hex>") rather than S3's MD5-based ETag.
+// content fingerprint ("blake3:<hex>") rather than S3's MD5-based ETag.
 type ObjectRef struct {
 	Bucket    string `json:"bucket"`
 	Key       string `json:"key"`

@@ -61,14 +61,15 @@ func TestRejectsBadInput(t *testing.T) {
 	}
 }
 
-func TestETagIsSHA256OfContent(t *testing.T) {
+func TestETagIsBLAKE3OfContent(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "f")
 	if err := os.WriteFile(path, []byte("abc"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	ref, err := newStore(t, localfs.Options{}).Head(context.Background(), "", path, "")
-	// Reference: SHA-256("abc") from FIPS 180-2 appendix B.1.
-	want := "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+	// Reference: BLAKE3("abc"), 256 bits, as b3sum prints it (the BLAKE3
+	// reference implementation's example).
+	want := "blake3:6437b3ac38465133ffb63b75273a8db548c558465d79db03fd359c6cd5bd9d85"
 	if err != nil || ref.ETag != want {
 		t.Errorf("ETag = %s, %v; want %s", ref.ETag, err, want)
 	}

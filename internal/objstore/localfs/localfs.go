@@ -2,7 +2,7 @@
 // part of S3 for every local container at once.
 //
 // Bucket is always "" and Key is the file's absolute, cleaned path. There
-// are no versions. The ETag is a content fingerprint, "sha256:<hex>" of the
+// are no versions. The ETag is a content fingerprint, "blake3:<hex>" of the
 // whole file, so identical content has the same ETag whatever its mtime.
 // To avoid rehashing, the store memoises path -> (stat signature: size,
 // mtime, ctime, inode, device) -> fingerprint, in memory and optionally in a
