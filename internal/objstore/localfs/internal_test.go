@@ -111,3 +111,19 @@ func TestSidecarSurvivesProcess(t *testing.T) {
 		t.Errorf("stale sidecar: error = %v, want ErrObjectChanged", err)
 	}
 }
+
+// TestSidecarIgnoresOtherHashes: a fingerprint an older Baton stored with
+// another hash is a miss, so one file never has two ETags.
+func TestSidecarIgnoresOtherHashes(t *testing.T) {
+	sc := sidecar{dir: t.TempDir()}
+	e := memoEntry{Path: "/data/a.csv", FP: "sha256:ba7816bf"}
+	sc.save(e)
+	if _, ok := sc.load(e.Path); ok {
+		t.Fatal("a sha256 fingerprint was loaded")
+	}
+	e.FP = FingerprintPrefix + "6437b3ac"
+	sc.save(e)
+	if got, ok := sc.load(e.Path); !ok || got.FP != e.FP {
+		t.Fatalf("load = %+v, %v; want the saved entry", got, ok)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 )
 
 // sidecar persists memo entries as small JSON files in a directory, one per
@@ -30,8 +31,8 @@ func (s sidecar) load(path string) (memoEntry, bool) {
 		return memoEntry{}, false
 	}
 	var e memoEntry
-	if json.Unmarshal(b, &e) != nil || e.Path != path {
-		return memoEntry{}, false
+	if json.Unmarshal(b, &e) != nil || e.Path != path || !strings.HasPrefix(e.FP, FingerprintPrefix) {
+		return memoEntry{}, false // unreadable, another file's, or another hash's (an older Baton)
 	}
 	return e, true
 }
