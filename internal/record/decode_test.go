@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -293,5 +294,35 @@ func TestLinesValues(t *testing.T) {
 				t.Errorf("line %q slot %d: Text = %q, %v", line, slot, s, ok)
 			}
 		}
+	}
+}
+
+// TestDeepJSONIsABadRecord: nesting past MaxJSONDepth is a bad record
+// naming the limit (not a stack overflow), just below it decodes, and
+// brackets inside strings do not count.
+func TestDeepJSONIsABadRecord(t *testing.T) {
+	d, err := NewDecoder(Format{Kind: JSONL}, []Column{{Path: []string{"a"}}, {Path: []string{"s"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	nest := func(n int) string { return strings.Repeat("[", n) + strings.Repeat("]", n) }
+	deep := `{"a":` + nest(MaxJSONDepth) + `}` // the object is one more level
+	if _, err := d.Decode([]byte(deep), 5); err == nil || !strings.Contains(err.Error(), "nested deeper than 10000") {
+		t.Fatalf("depth %d: got %v, want a bad record", MaxJSONDepth+1, err)
+	}
+	if _, err := d.Decode([]byte(`{"a":`+nest(MaxJSONDepth-1)+`}`), 5); err != nil {
+		t.Fatalf("depth %d: %v", MaxJSONDepth, err)
+	}
+	inString := `{"a":1,"s":"` + strings.Repeat(`[{\"`, 3*MaxJSONDepth) + `"}`
+	row, err := d.Decode([]byte(inString), 5)
+	if err != nil || row.Value(0) != value.FromInt(1) {
+		t.Fatalf("brackets in a string: %v, %v", row, err)
+	}
+	huge := `{"a":` + nest(5_000_000) + `}` // would overflow gjson's recursion
+	if _, err := d.Decode([]byte(huge), 5); err == nil {
+		t.Fatal("5,000,000 levels decoded")
+	}
+	if got := SampleJSONPaths([][]byte{[]byte(huge), []byte(`{"b":1}`)}); !slices.Equal(got, []string{"b"}) {
+		t.Fatalf("sampling skips the deep line: got %v", got)
 	}
 }

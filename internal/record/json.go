@@ -2,6 +2,7 @@ package record
 
 import (
 	"bytes"
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -79,6 +80,9 @@ func (js *jsonState) child(parent int, key, name string) int {
 // Text values alias rec or the decoder's buffers: they are valid until the
 // next Decode, and a caller that keeps one clones it (value.Value.Clone).
 func (d *Decoder) decodeJSON(rec []byte, off int64) error {
+	if tooDeep(rec) {
+		return &RecordError{OffsetBytes: off, Reason: fmt.Sprintf("JSON nested deeper than %d levels", MaxJSONDepth)}
+	}
 	if !gjson.Valid(alias(rec)) {
 		return &RecordError{OffsetBytes: off, Reason: "invalid JSON"}
 	}
@@ -182,4 +186,42 @@ func (d *Decoder) jsonSet(raw []byte, escaped bool, k int, off int64) error {
 		return d.jsonObject(raw, k, off)
 	}
 	return nil
+}
+
+// MaxJSONDepth is the deepest nesting of arrays and objects a JSON line
+// may have (encoding/json's limit). gjson.Valid recurses once per level, so
+// a line nested millions deep would overflow the goroutine stack: a crash,
+// where it must be a bad record.
+const MaxJSONDepth = 10000
+
+// tooDeep reports whether rec nests deeper than MaxJSONDepth, which
+// gjson must not be asked to validate.
+func tooDeep(rec []byte) bool { return len(rec) > 2*MaxJSONDepth && jsonDepth(rec) > MaxJSONDepth }
+
+// jsonDepth returns the deepest nesting of '[' and '{' outside strings in
+// b. A line needs two bytes per level, so only lines longer than
+// 2*MaxJSONDepth bytes are measured.
+func jsonDepth(b []byte) int {
+	depth, deepest, inString, escaped := 0, 0, false, false
+	for _, c := range b {
+		switch {
+		case inString:
+			switch {
+			case escaped:
+				escaped = false
+			case c == '\\':
+				escaped = true
+			case c == '"':
+				inString = false
+			}
+		case c == '"':
+			inString = true
+		case c == '[' || c == '{':
+			depth++
+			deepest = max(deepest, depth)
+		case c == ']' || c == '}':
+			depth--
+		}
+	}
+	return deepest
 }

@@ -12,7 +12,7 @@ import (
 func SampleJSONPaths(recs [][]byte) []string {
 	seen := map[string]bool{}
 	for _, rec := range recs {
-		if gjson.ValidBytes(rec) {
+		if !tooDeep(rec) && gjson.ValidBytes(rec) {
 			collectPaths(gjson.ParseBytes(rec), "", seen)
 		}
 	}
