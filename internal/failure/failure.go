@@ -35,6 +35,8 @@ func Code(err error) string {
 		return events.CodeRecordTooBig
 	case errors.As(err, &boundary):
 		return events.CodeBoundary
+	case errors.As(err, &valErr) && valErr.OffsetBytes < 0:
+		return events.CodeBadQuery // an expression over the aggregates, not a record, failed
 	case errors.As(err, &recErr), errors.As(err, &valErr), errors.As(err, &tooMany):
 		return events.CodeBadRecord
 	case errors.Is(err, query.ErrTooManyGroups), errors.Is(err, query.ErrTooManyRows):

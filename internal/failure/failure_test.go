@@ -9,6 +9,7 @@ import (
 	"github.com/batonrun/baton/events"
 	"github.com/batonrun/baton/internal/failure"
 	"github.com/batonrun/baton/internal/objstore"
+	"github.com/batonrun/baton/internal/query"
 )
 
 func TestCodes(t *testing.T) {
@@ -22,6 +23,8 @@ func TestCodes(t *testing.T) {
 		{fmt.Errorf("range size: %w", failure.ErrBadRequest), events.CodeBadRequest},
 		{fmt.Errorf("range 3: %w", failure.ErrHopCap), events.CodeHopCap},
 		{fmt.Errorf("x: %w", failure.ErrPermanent), events.CodeInternal},
+		{fmt.Errorf("finalizing result: %w", &query.ValueError{Expr: "sum(v) / count(v)", OffsetBytes: -1, Reason: "is not a number"}), events.CodeBadQuery},
+		{fmt.Errorf("range 2: %w", &query.ValueError{Expr: "sum(v)", OffsetBytes: 40, Reason: "is not a number"}), events.CodeBadRecord},
 		{context.DeadlineExceeded, ""},
 		{errors.New("throttled"), ""},
 		{nil, ""},

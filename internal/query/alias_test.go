@@ -2,6 +2,7 @@ package query
 
 import (
 	"encoding/json"
+	"errors"
 	"math/rand/v2"
 	"strconv"
 	"strings"
@@ -126,5 +127,20 @@ func TestPackTextIsInjective(t *testing.T) {
 	}
 	if _, short := packText("abcdefgh"); short {
 		t.Error("an 8-byte text was packed")
+	}
+}
+
+// TestArithmeticOnAnOverflowedSum: sum past int64 is exact (its Text), and
+// arithmetic on it fails saying so, tied to no record.
+func TestArithmeticOnAnOverflowedSum(t *testing.T) {
+	const big = "9223372036854775807"
+	res, err := runCSV(t, "SELECT sum(v) FROM s3object", []string{"v"}, big, big)
+	if err != nil || render2D(res.Rows) != "18446744073709551614" {
+		t.Fatalf("sum: %v, %v", res, err)
+	}
+	_, err = runCSV(t, "SELECT sum(v) / count(v) FROM s3object", []string{"v"}, big, big)
+	var ve *ValueError
+	if !errors.As(err, &ve) || ve.OffsetBytes != -1 || !strings.Contains(ve.Reason, "past int64") {
+		t.Fatalf("got %v, want a ValueError about an integer past int64 with no offset", err)
 	}
 }

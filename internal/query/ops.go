@@ -37,8 +37,12 @@ func (n *arithNode) eval(e *env) (value.Value, error) {
 		if okL {
 			bad = r
 		}
-		err := valueErr(n, e, "is not a number")
-		err.Value = bad.String()
+		reason := "is not a number"
+		if bad.Kind == value.Text && isBigInteger(bad.S) {
+			reason = "is an integer past int64 (a sum that overflowed?); arithmetic on it would lose digits"
+		}
+		err := valueErr(n, e, reason)
+		err.Value = strings.Clone(bad.String())
 		return value.NullValue, err
 	}
 	v, ok := arith(n.op, x, y)
@@ -46,6 +50,14 @@ func (n *arithNode) eval(e *env) (value.Value, error) {
 		return value.NullValue, valueErr(n, e, "is out of range")
 	}
 	return v, nil
+}
+
+// isBigInteger reports whether s is an optionally signed run of digits,
+// the Text form of an integer past int64 (as aggregate.State renders an
+// exact sum that overflowed).
+func isBigInteger(s string) bool {
+	s = strings.TrimPrefix(s, "-")
+	return s != "" && strings.Trim(s, "0123456789") == ""
 }
 
 func valueErr(n node, e *env, reason string) *ValueError {
