@@ -13,9 +13,8 @@ import (
 	"time"
 
 	"github.com/batonrun/baton/events"
-	"github.com/batonrun/baton/internal/joblog"
-	"github.com/batonrun/baton/internal/ledger/sqlite"
 	"github.com/batonrun/baton/internal/local"
+	"github.com/batonrun/baton/internal/local/localtest"
 	"github.com/batonrun/baton/internal/localrt"
 )
 
@@ -106,7 +105,7 @@ func TestFiftyHopsPerRange(t *testing.T) {
 	if got, want := strings.Join(out.Succeeded.Result.Rows[0], ","), fmt.Sprint(8192, ",", 8192*8191/2); got != want {
 		t.Fatalf("result %s, want %s", got, want)
 	}
-	perRange := checkpointsPerRange(t, dir, out.JobID)
+	perRange := localtest.CheckpointsPerRange(t, dir, out.JobID)
 	for r, n := range perRange {
 		if n < 51 {
 			t.Fatalf("range %d ran %d invocations, want >= 51 (50 hops)", r, n)
@@ -139,7 +138,7 @@ func TestEveryEventTwice(t *testing.T) {
 		t.Fatalf("count %s", got)
 	}
 	total := 0
-	for _, n := range checkpointsPerRange(t, dir, twice.JobID) {
+	for _, n := range localtest.CheckpointsPerRange(t, dir, twice.JobID) {
 		total += n
 	}
 	if total != twice.Succeeded.Stats.Invocations {
@@ -205,28 +204,6 @@ func numberedLines(n int) string {
 		fmt.Fprintf(&b, "%d\n", i)
 	}
 	return b.String()
-}
-
-func checkpointsPerRange(t *testing.T, stateDir, jobID string) map[int]int {
-	t.Helper()
-	l, err := sqlite.Open(local.LedgerPath(stateDir), sqlite.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	entries, err := l.List(context.Background(), jobID, joblog.PrefixCkpt)
-	if err != nil {
-		t.Fatal(err)
-	}
-	per := map[int]int{}
-	for _, e := range entries {
-		var c events.CheckpointCommitted
-		if err := joblog.Decode(e, &c); err != nil {
-			t.Fatal(err)
-		}
-		per[c.RangeIndex]++
-	}
-	return per
 }
 
 func TestDirectoryIsRejected(t *testing.T) {

@@ -26,9 +26,8 @@ import (
 	"time"
 
 	"github.com/batonrun/baton/events"
-	"github.com/batonrun/baton/internal/joblog"
-	"github.com/batonrun/baton/internal/ledger/sqlite"
 	"github.com/batonrun/baton/internal/local"
+	"github.com/batonrun/baton/internal/local/localtest"
 	"github.com/batonrun/baton/internal/localrt"
 	"github.com/batonrun/baton/internal/plan"
 )
@@ -66,17 +65,8 @@ func runLocal(t *testing.T, rangeSize, batchSize int64, timeout time.Duration) o
 
 func entriesByType(t *testing.T, dir, jobID string) map[string]int64 {
 	t.Helper()
-	l, err := sqlite.Open(local.LedgerPath(dir), sqlite.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	all, err := l.List(context.Background(), jobID, "")
-	if err != nil {
-		t.Fatal(err)
-	}
 	by := map[string]int64{}
-	for _, e := range all {
+	for _, e := range localtest.Entries(t, dir, jobID, "") {
 		by[e.DetailType]++
 	}
 	return by
@@ -84,22 +74,9 @@ func entriesByType(t *testing.T, dir, jobID string) map[string]int64 {
 
 func perRange(t *testing.T, dir, jobID string, ranges int) []int {
 	t.Helper()
-	l, err := sqlite.Open(local.LedgerPath(dir), sqlite.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	cks, err := l.List(context.Background(), jobID, joblog.PrefixCkpt)
-	if err != nil {
-		t.Fatal(err)
-	}
 	per := make([]int, ranges)
-	for _, e := range cks {
-		var c events.CheckpointCommitted
-		if err := joblog.Decode(e, &c); err != nil {
-			t.Fatal(err)
-		}
-		per[c.RangeIndex]++
+	for r, n := range localtest.CheckpointsPerRange(t, dir, jobID) {
+		per[r] = n
 	}
 	return per
 }
