@@ -82,13 +82,10 @@ func handlerSpan(detailType string) string {
 	return ""
 }
 
-// runTraced runs a job with recursion (several ranges, several hops each)
-// through the three handlers with recorded telemetry. After every handler
-// call it checks that every span started so far has ended and that the
-// call recorded exactly its own span.
-func runTraced(t *testing.T, caller *events.Trace) (*harness, *traced, events.JobSucceeded, int) {
+// tracedHarness is a harness over n secret lines (8 s per batch, 1 KiB
+// batches, 15 s timeouts) with a warm cache and recorded telemetry.
+func tracedHarness(t *testing.T, n int) (*harness, *traced) {
 	t.Helper()
-	const n = 3000
 	h := newHarness(t, secretLines(n), 8*time.Second, 1024)
 	h.timeout = 15 * time.Second
 	c, err := cache.New(h.store, cache.Options{})
@@ -98,6 +95,17 @@ func runTraced(t *testing.T, caller *events.Trace) (*harness, *traced, events.Jo
 	h.cache = c
 	tr := newTraced()
 	h.tel = tr.telemetry()
+	return h, tr
+}
+
+// runTraced runs a job with recursion (several ranges, several hops each)
+// through the three handlers with recorded telemetry. After every handler
+// call it checks that every span started so far has ended and that the
+// call recorded exactly its own span.
+func runTraced(t *testing.T, caller *events.Trace) (*harness, *traced, events.JobSucceeded, int) {
+	t.Helper()
+	const n = 3000
+	h, tr := tracedHarness(t, n)
 	published := 0
 	h.after = func(env events.Envelope) {
 		published++ // every delivery but the request was published by a handler
@@ -362,15 +370,7 @@ func TestTraceJoinsCallersTrace(t *testing.T) {
 // same object version) serves them from its cache: every worker span of
 // the second job says "hit", and the first job's say "miss".
 func TestCacheAttributeOnWarmContainer(t *testing.T) {
-	h := newHarness(t, secretLines(2000), 8*time.Second, 1024)
-	h.timeout = 15 * time.Second
-	c, err := cache.New(h.store, cache.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	h.cache = c
-	tr := newTraced()
-	h.tel = tr.telemetry()
+	h, tr := tracedHarness(t, 2000)
 	cacheOf := func(jobID string) map[string]int {
 		h.run(request(jobID, 1024))
 		out := map[string]int{}
