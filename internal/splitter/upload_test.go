@@ -90,7 +90,16 @@ func TestUploadOfCompressedObjectFailsTheJob(t *testing.T) {
 	store.Put("bkt", "k.csv.gz", []byte("x"))
 	l := ledgermem.New()
 	s := splitter.New(store, l, &calls{}, splitter.Options{UploadQuery: "SELECT count(*) FROM s3object"})
-	env := uploadEvent("e", "bkt", "k.csv.gz", "", "")
+	jf := uploadFails(t, s, l, uploadEvent("e", "bkt", "k.csv.gz", "", ""))
+	if jf.Code != events.CodeBadRequest || !strings.Contains(jf.Reason, ".gz files are not supported") {
+		t.Fatalf("terminal %+v, want bad_request naming .gz", jf)
+	}
+}
+
+// uploadFails hands s the upload env and returns the JobFailed its job
+// ended with; it fails t if the job did not fail.
+func uploadFails(t *testing.T, s *splitter.Splitter, l *ledgermem.Ledger, env events.Envelope) events.JobFailed {
+	t.Helper()
 	if err := s.Handle(context.Background(), env); err != nil {
 		t.Fatal(err)
 	}
@@ -99,9 +108,10 @@ func TestUploadOfCompressedObjectFailsTheJob(t *testing.T) {
 		t.Fatal(err)
 	}
 	var jf events.JobFailed
-	if err := joblog.Decode(e, &jf); err != nil || jf.Code != events.CodeBadRequest || !strings.Contains(jf.Reason, ".gz files are not supported") {
-		t.Fatalf("terminal %s: %+v %v", e.DetailType, jf, err)
+	if err := joblog.Decode(e, &jf); err != nil || e.DetailType != events.TypeJobFailed {
+		t.Fatalf("terminal %s %s (%v), want JobFailed", e.DetailType, e.Detail, err)
 	}
+	return jf
 }
 
 // Defaults fill zero limits; the preferred range size grows to fit
@@ -145,17 +155,9 @@ func TestUploadETagMismatchAndFolderMarker(t *testing.T) {
 	store.Put("bkt", "k.csv", csvObject(5))
 	l := ledgermem.New()
 	s := splitter.New(store, l, &calls{}, splitter.Options{UploadQuery: "SELECT count(*) FROM s3object"})
-	env := uploadEvent("e1", "bkt", "k.csv", "") // etag "x" in the event
-	if err := s.Handle(context.Background(), env); err != nil {
-		t.Fatal(err)
-	}
-	e, err := l.Get(context.Background(), splitter.JobID(env, events.JobRequested{}), joblog.KeyTerminal)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var jf events.JobFailed
-	if err := joblog.Decode(e, &jf); err != nil || jf.Code != events.CodeObjectChanged {
-		t.Fatalf("terminal %+v %v, want object_changed", jf, err)
+	jf := uploadFails(t, s, l, uploadEvent("e1", "bkt", "k.csv", "")) // etag "x" in the event
+	if jf.Code != events.CodeObjectChanged {
+		t.Fatalf("terminal %+v, want object_changed", jf)
 	}
 	store.Put("bkt", "dir/", nil)
 	if err := s.Handle(context.Background(), uploadEvent("e2", "bkt", "dir/", "")); err != nil {
