@@ -94,6 +94,16 @@ type colNode struct {
 
 func (n *colNode) eval(e *env) (value.Value, error) { return e.row.Value(n.slot), nil }
 
+// columnText returns the string of the row's value in slot when it is
+// Text: from a TextRow without building the Value, else from Value.
+func (e *env) columnText(slot int) (string, bool) {
+	if e.text != nil {
+		return e.text.Text(slot)
+	}
+	v := e.row.Value(slot)
+	return v.S, v.Kind == value.Text
+}
+
 // evalOperand evaluates n, reading a bare column from the row without the
 // node's dynamic call: operators over columns are the common case.
 func evalOperand(n node, e *env) (value.Value, error) {

@@ -34,11 +34,10 @@ func (a *Accumulator) groupArgs(e *env) error {
 			continue
 		}
 		col := a.argCols[i]
-		if op == opNumber && col >= 0 && e.text != nil {
-			if s, ok := e.text.Text(col); ok {
-				n := &a.nums[i]
-				if n.kind, n.i, n.f, ok = value.ParseNumberParts(s); !ok {
-					return a.notNumber(i, e, value.FromText(s))
+		if op == opNumber && col >= 0 {
+			if s, ok := e.columnText(col); ok {
+				if err := a.parseNumber(i, e, s); err != nil {
+					return err
 				}
 				continue
 			}
@@ -61,9 +60,8 @@ func (a *Accumulator) groupArgs(e *env) error {
 		case value.Null, value.Int, value.Float:
 			n.kind, n.i, n.f = v.Kind, v.I, v.F
 		case value.Text:
-			var ok bool
-			if n.kind, n.i, n.f, ok = value.ParseNumberParts(v.S); !ok {
-				return a.notNumber(i, e, v)
+			if err := a.parseNumber(i, e, v.S); err != nil {
+				return err
 			}
 		default:
 			return a.notNumber(i, e, v)
@@ -77,6 +75,16 @@ type number struct {
 	kind value.Kind
 	i    int64
 	f    float64
+}
+
+// parseNumber parses aggregate i's text argument s into nums[i].
+func (a *Accumulator) parseNumber(i int, e *env, s string) error {
+	n := &a.nums[i]
+	var ok bool
+	if n.kind, n.i, n.f, ok = value.ParseNumberParts(s); !ok {
+		return a.notNumber(i, e, value.FromText(s))
+	}
+	return nil
 }
 
 func (a *Accumulator) notNumber(i int, e *env, v value.Value) error {
@@ -116,14 +124,8 @@ func (a *Accumulator) groupOf(e *env) (int, error) {
 // textGroup looks up the group of a single bare-column Text key by its
 // text; ok is false when the key is not Text or its group is new.
 func (a *Accumulator) textGroup(e *env) (gi int, ok bool) {
-	var s string
-	if e.text != nil {
-		if s, ok = e.text.Text(a.textKey); !ok {
-			return 0, false
-		}
-	} else if v := e.row.Value(a.textKey); v.Kind == value.Text {
-		s = v.S
-	} else {
+	s, ok := e.columnText(a.textKey)
+	if !ok {
 		return 0, false
 	}
 	if p, short := packText(s); short {

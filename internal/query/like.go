@@ -207,11 +207,12 @@ func (n *likeNode) test(e *env) (t, known bool, err error) {
 	return p.match(s) != n.not, true, nil
 }
 
-// operand returns the text LIKE matches: a bare column's text straight
-// from a TextRow, else the value rendered; null reports a Null value.
+// operand returns the text LIKE matches: a bare column's Text (from a
+// TextRow without a Value), else the value rendered; null reports a Null
+// value.
 func (n *likeNode) operand(e *env) (s string, null bool, err error) {
-	if c, ok := n.x.(*colNode); ok && e.text != nil {
-		if s, ok := e.text.Text(c.slot); ok {
+	if c, ok := n.x.(*colNode); ok {
+		if s, ok := e.columnText(c.slot); ok {
 			return s, false, nil
 		}
 	}
