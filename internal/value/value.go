@@ -143,6 +143,9 @@ func parseNumber(s string) (Value, bool) {
 		}
 		return FromInt(i), true
 	}
+	if strings.Trim(s, "0123456789+-.eE") != "" {
+		return NullValue, false // strconv would also take Go's "0x1p4" and "1_000"
+	}
 	f, err := strconv.ParseFloat(s, 64)
 	if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
 		return NullValue, false

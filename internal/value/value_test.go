@@ -19,7 +19,8 @@ func TestParseNumber(t *testing.T) {
 			t.Errorf("%q: got %+v, %v; want %+v", s, got, ok, want)
 		}
 	}
-	for _, s := range []string{"", "abc", "NaN", "Inf", "infinity", "1e400", "9223372036854775808", "-18446744073709551616", "1,5"} {
+	for _, s := range []string{"", "abc", "NaN", "Inf", "infinity", "1e400", "9223372036854775808", "-18446744073709551616", "1,5",
+		"0x1p4", "0X1P-2", "1_000", "1_0.5", "0x10"} { // Go literal syntax is not a decimal number
 		if v, ok := ParseNumber(s); ok {
 			t.Errorf("%q parsed as %+v", s, v)
 		}
@@ -97,6 +98,9 @@ func strconvNumber(s string) (Value, bool) {
 		return NullValue, false
 	}
 	if c := s[0]; c != '-' && c != '+' && c != '.' && (c < '0' || c > '9') {
+		return NullValue, false
+	}
+	if strings.ContainsAny(s, "xXpP_") { // Go literal syntax, not a decimal number
 		return NullValue, false
 	}
 	f, err := strconv.ParseFloat(s, 64)
