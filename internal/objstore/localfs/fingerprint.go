@@ -1,11 +1,14 @@
 package localfs
 
 import (
+	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"os"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -60,10 +63,14 @@ type memo struct {
 	mu       sync.Mutex
 	entries  map[string]memoEntry
 	inFlight map[flightKey]*flight
+
+	legacyMu sync.Mutex           // held while a legacy fingerprint is looked up or taken
+	legacy   map[string]memoEntry // SHA-256 fingerprints, for jobs pinned to one
 }
 
 func newMemo(sc sidecar, now func() time.Time) *memo {
-	return &memo{sidecar: sc, now: now, entries: map[string]memoEntry{}, inFlight: map[flightKey]*flight{}}
+	return &memo{sidecar: sc, now: now, entries: map[string]memoEntry{}, inFlight: map[flightKey]*flight{},
+		legacy: map[string]memoEntry{}}
 }
 
 // fingerprint returns the fingerprint of f (opened from path) whose fstat
@@ -122,7 +129,10 @@ func (m *memo) hashOnce(f *os.File, path string, sig signature) (string, error) 
 // hashFile returns the fingerprint of the first sig.Size bytes of f, read
 // with pread, and checks that f's signature is still sig afterwards.
 func hashFile(f *os.File, sig signature) (string, error) {
-	h := blake3.New()
+	return hashFileWith(f, sig, blake3.New(), FingerprintPrefix)
+}
+
+func hashFileWith(f *os.File, sig signature, h hash.Hash, prefix string) (string, error) {
 	n, err := io.Copy(h, io.NewSectionReader(f, 0, sig.Size))
 	if err != nil {
 		return "", fmt.Errorf("fingerprinting %s at byte %d: %w", f.Name(), n, err)
@@ -134,5 +144,30 @@ func hashFile(f *os.File, sig signature) (string, error) {
 	if n != sig.Size || after != sig {
 		return "", errUnstable
 	}
-	return FingerprintPrefix + hex.EncodeToString(h.Sum(nil)), nil
+	return prefix + hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// legacyPrefix starts the ETags Baton gave local files before BLAKE3: a
+// job started then (say, one to redrive) is still pinned to one.
+const legacyPrefix = "sha256:"
+
+// fingerprintAs is fingerprint in the hash of pinned, the ETag a job was
+// pinned to: a legacy "sha256:" pin is checked against the file's SHA-256,
+// taken once per file state (in memory only) and trusted as fingerprint
+// trusts its entries.
+func (m *memo) fingerprintAs(f *os.File, path string, sig signature, pinned string) (string, error) {
+	if !strings.HasPrefix(pinned, legacyPrefix) {
+		return m.fingerprint(f, path, sig)
+	}
+	m.legacyMu.Lock()
+	defer m.legacyMu.Unlock()
+	if e, ok := m.legacy[path]; ok && e.trusted(sig) {
+		return e.FP, nil
+	}
+	start := m.now()
+	fp, err := hashFileWith(f, sig, sha256.New(), legacyPrefix)
+	if err == nil {
+		m.legacy[path] = memoEntry{Path: path, Sig: sig, FP: fp, HashedAtNs: start.UnixNano()}
+	}
+	return fp, err
 }

@@ -2,6 +2,8 @@ package localfs_test
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"os"
 	"path/filepath"
@@ -72,5 +74,31 @@ func TestETagIsBLAKE3OfContent(t *testing.T) {
 	want := "blake3:6437b3ac38465133ffb63b75273a8db548c558465d79db03fd359c6cd5bd9d85"
 	if err != nil || ref.ETag != want {
 		t.Errorf("ETag = %s, %v; want %s", ref.ETag, err, want)
+	}
+}
+
+// TestLegacySHA256PinStillReads: a job pinned to the SHA-256 ETag an older
+// Baton gave the file (one to redrive) reads it while its content is the
+// same, and is told it changed once it is not.
+func TestLegacySHA256PinStillReads(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "f")
+	content := []byte("abc\ndef\n")
+	if err := os.WriteFile(path, content, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s := newStore(t, localfs.Options{})
+	sum := sha256.Sum256(content) // the independent reference: crypto/sha256 itself
+	pin := events.ObjectRef{Key: path, ETag: "sha256:" + hex.EncodeToString(sum[:]), SizeBytes: int64(len(content))}
+	for range 2 { // the second read is answered from memory
+		got, err := s.ReadRange(context.Background(), pin, 4, 4)
+		if err != nil || string(got) != "def\n" {
+			t.Fatalf("read = %q, %v; want \"def\\n\"", got, err)
+		}
+	}
+	if err := os.WriteFile(path, []byte("abc\nxyz\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ReadRange(context.Background(), pin, 4, 4); !errors.Is(err, objstore.ErrObjectChanged) {
+		t.Fatalf("after a same-size rewrite: %v, want object changed", err)
 	}
 }

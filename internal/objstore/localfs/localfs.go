@@ -159,7 +159,7 @@ func (s *Store) readVerified(f *os.File, obj events.ObjectRef, off, length int64
 	if after != before {
 		return nil, errUnstable
 	}
-	fp, err := s.memo.fingerprint(f, obj.Key, after)
+	fp, err := s.memo.fingerprintAs(f, obj.Key, after, obj.ETag)
 	if err != nil {
 		return nil, err
 	}
