@@ -3,7 +3,9 @@ package query
 import (
 	"encoding/json"
 	"errors"
+	"math/big"
 	"math/rand/v2"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -142,5 +144,35 @@ func TestArithmeticOnAnOverflowedSum(t *testing.T) {
 	var ve *ValueError
 	if !errors.As(err, &ve) || ve.OffsetBytes != -1 || !strings.Contains(ve.Reason, "past int64") {
 		t.Fatalf("got %v, want a ValueError about an integer past int64 with no offset", err)
+	}
+}
+
+// TestOrderByOverflowedSums: sums past int64 (kept exact as Text) order as
+// the numbers they are, next to ordinary sums, and HAVING compares them.
+func TestOrderByOverflowedSums(t *testing.T) {
+	const m = "9223372036854775807"
+	lines := []string{"a," + m, "a," + m, "b,5", "b,-3", "c,-" + m, "c,-" + m, "c,-" + m}
+	// Reference with math/big: a = 2m, b = 2, c = -3m.
+	mb, _ := new(big.Int).SetString(m, 10)
+	want := map[string]*big.Int{"a": new(big.Int).Mul(mb, big.NewInt(2)), "b": big.NewInt(2), "c": new(big.Int).Mul(mb, big.NewInt(-3))}
+	keys := []string{"a", "b", "c"}
+	slices.SortFunc(keys, func(x, y string) int { return want[x].Cmp(want[y]) })
+	res, err := runCSV(t, "SELECT k, sum(v) FROM s3object GROUP BY k ORDER BY 2", []string{"k", "v"}, lines...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for i, r := range res.Rows {
+		got = append(got, r[0].String())
+		if r[1].String() != want[keys[i]].String() {
+			t.Errorf("row %d: sum %s, want %s", i, r[1].String(), want[keys[i]])
+		}
+	}
+	if !slices.Equal(got, keys) {
+		t.Fatalf("ORDER BY 2: %v, want %v", got, keys)
+	}
+	res, err = runCSV(t, "SELECT k FROM s3object GROUP BY k HAVING sum(v) > 0 ORDER BY k", []string{"k", "v"}, lines...)
+	if err != nil || render2D(res.Rows) != "a; b" {
+		t.Fatalf("HAVING sum(v) > 0: %v, %v; want a; b", res, err)
 	}
 }

@@ -38,7 +38,7 @@ func (n *arithNode) eval(e *env) (value.Value, error) {
 			bad = r
 		}
 		reason := "is not a number"
-		if bad.Kind == value.Text && isBigInteger(bad.S) {
+		if bad.Kind == value.Text && value.IsBigInteger(bad.S) {
 			reason = "is an integer past int64 (a sum that overflowed?); arithmetic on it would lose digits"
 		}
 		err := valueErr(n, e, reason)
@@ -50,14 +50,6 @@ func (n *arithNode) eval(e *env) (value.Value, error) {
 		return value.NullValue, valueErr(n, e, "is out of range")
 	}
 	return v, nil
-}
-
-// isBigInteger reports whether s is an optionally signed run of digits,
-// the Text form of an integer past int64 (as aggregate.State renders an
-// exact sum that overflowed).
-func isBigInteger(s string) bool {
-	s = strings.TrimPrefix(s, "-")
-	return s != "" && strings.Trim(s, "0123456789") == ""
 }
 
 func valueErr(n node, e *env, reason string) *ValueError {

@@ -16,6 +16,7 @@ package value
 
 import (
 	"math"
+	"math/big"
 	"strconv"
 	"strings"
 )
@@ -252,6 +253,9 @@ func rank(v Value) (int, Value) {
 	if n, ok := v.Number(); ok {
 		return 1, n
 	}
+	if v.Kind == Text && IsBigInteger(v.S) {
+		return 1, v // compareNumbers compares it exactly
+	}
 	if v.Kind == Bool {
 		return 2, v
 	}
@@ -262,6 +266,9 @@ func compareNumbers(a, b Value) int {
 	if a.Kind == Int && b.Kind == Int {
 		return cmpInt(a.I, b.I)
 	}
+	if a.Kind == Text || b.Kind == Text { // an integer past int64: compare exactly
+		return bigOf(a).Cmp(bigOf(b))
+	}
 	x, y := a.Float64(), b.Float64()
 	switch {
 	case x < y:
@@ -270,6 +277,32 @@ func compareNumbers(a, b Value) int {
 		return 1
 	}
 	return 0
+}
+
+// IsBigInteger reports whether s (surrounding spaces allowed) is an
+// integer past int64: an optionally signed run of digits that ParseNumber
+// refuses, as an exact sum that overflowed is rendered (aggregate.State).
+// Comparisons order such text as the number it is; arithmetic refuses it.
+func IsBigInteger(s string) bool {
+	s = strings.TrimSpace(s)
+	if s == "" || !isInteger(s) {
+		return false // most text fails here, at its first byte
+	}
+	_, ok := ParseNumber(s)
+	return !ok
+}
+
+// bigOf is a number (Int, Float, or an IsBigInteger Text) as an exact
+// big.Float.
+func bigOf(v Value) *big.Float {
+	switch v.Kind {
+	case Int:
+		return new(big.Float).SetInt64(v.I)
+	case Float:
+		return new(big.Float).SetFloat64(v.F)
+	}
+	i, _ := new(big.Int).SetString(strings.TrimSpace(v.S), 10)
+	return new(big.Float).SetInt(i)
 }
 
 func cmpInt(a, b int64) int {
