@@ -232,3 +232,22 @@ func TestLeadingEmptyLineCSV(t *testing.T) {
 		t.Fatalf("outcome %+v", failed.Failed)
 	}
 }
+
+// TestBadFirstJSONLineIsSkipped: a first line the schema sampler cannot
+// use (nested past the limit) is a bad record like any other, not a failed
+// job, and the rest are summed.
+func TestBadFirstJSONLineIsSkipped(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(strings.Repeat("[", 20_000) + strings.Repeat("]", 20_000) + "\n")
+	want := 0
+	for i := 1; i <= 5; i++ {
+		fmt.Fprintf(&b, "{\"v\":%d}\n", i)
+		want += i
+	}
+	path := writeFile(t, "d.jsonl", b.String())
+	out := run(t, local.Config{Path: path, StateDir: t.TempDir(), Format: events.Format{Kind: "jsonl"},
+		Query: "SELECT sum(v), count(*) FROM s3object", Limits: events.Limits{MaxBadRecords: 1}})
+	if got := strings.Join(out.Succeeded.Result.Rows[0], ","); got != fmt.Sprint(want, ",5") {
+		t.Fatalf("result %s, want %d,5", got, want)
+	}
+}

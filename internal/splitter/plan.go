@@ -141,7 +141,11 @@ func (s *Splitter) sampleJSON(ctx context.Context, spec *events.JobSpec, rf reco
 	if err != nil {
 		return nil, err
 	}
-	return record.SampleJSONPaths(recs), nil
+	paths := record.SampleJSONPaths(recs)
+	if len(paths) == 0 {
+		return nil, nil // no object in the sample (a bad first line, say): nothing to check names against
+	}
+	return paths, nil
 }
 
 // readFirst feeds fn the records that start in the object's first
