@@ -238,7 +238,7 @@ func TestLeadingEmptyLineCSV(t *testing.T) {
 // job, and the rest are summed.
 func TestBadFirstJSONLineIsSkipped(t *testing.T) {
 	var b strings.Builder
-	b.WriteString(strings.Repeat("[", 20_000) + strings.Repeat("]", 20_000) + "\n")
+	b.WriteString(strings.Repeat("[", 600_000) + strings.Repeat("]", 600_000) + "\n") // past the 1 MiB sample
 	want := 0
 	for i := 1; i <= 5; i++ {
 		fmt.Fprintf(&b, "{\"v\":%d}\n", i)
