@@ -12,7 +12,7 @@ import (
 func SampleJSONPaths(recs [][]byte) []string {
 	seen := map[string]bool{}
 	for _, rec := range recs {
-		if !tooDeep(rec) && gjson.ValidBytes(rec) {
+		if _, err := jsonTextError(rec, nil); err == nil {
 			collectPaths(gjson.ParseBytes(rec), "", seen)
 		}
 	}
