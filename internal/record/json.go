@@ -22,18 +22,6 @@ type jsonState struct {
 	valErr  error          // the current record's first value error
 }
 
-// jsonShapeKey remembers the key literal last seen at one member position
-// of the top-level object. The records of one file mostly share their keys
-// and their order, and a literal equal byte for byte names the same child,
-// so a record of the same shape costs one comparison per key.
-type jsonShapeKey struct {
-	lit []byte // the key's literal, quotes included
-	kid int    // the child of nodes[0] it names, or -1
-}
-
-// jsonShapeMax bounds the member positions remembered.
-const jsonShapeMax = 64
-
 // jsonNode is one object key on the path of one or more columns.
 type jsonNode struct {
 	key   string   // the object key, matched literally (after unescaping)
@@ -148,7 +136,7 @@ func jsonRecordError(off int64, err error) error {
 	return &RecordError{OffsetBytes: off, Reason: err.Error()}
 }
 
-// jsonObject validates the object at obj[i] ('{'), which is at nesting
+// jsonObject validates the object at b[i] ('{'), which is at nesting
 // depth depth (1 for the record), fills the columns below node n from it,
 // and returns the index just past its '}'. A value error is kept in
 // js.valErr and the scan goes on: a syntax error later wins over it.
@@ -158,36 +146,22 @@ func (d *Decoder) jsonObject(b []byte, i, n, depth int) (int, error) {
 		return i + 1, nil
 	}
 	for pos := 0; ; pos++ {
-		if i >= len(b) || b[i] != '"' {
-			return 0, jsonBad(b, i, "a key")
+		var k, vs int
+		if n == 0 && pos < len(js.shape) && js.shape[pos].match(b, i) {
+			k, vs = js.shape[pos].kid, jsonValueStart(b, i+len(js.shape[pos].lit))
+		} else {
+			var err error
+			if k, vs, err = js.member(b, i, n, pos); err != nil {
+				return 0, err
+			}
 		}
-		k, ke, err := js.key(b, i, n, pos)
+		ve, err := d.jsonMember(b, vs, k, depth)
 		if err != nil {
 			return 0, err
 		}
-		vs, err := jsonColon(b, ke)
-		if err != nil {
-			return 0, err
-		}
-		wanted := k >= 0 && js.nodes[k].seen != js.gen // else not a column's key, or a duplicate: the first one won
-		if wanted {
-			js.nodes[k].seen = js.gen
-		}
-		var ve int
-		escaped := false
-		switch c := b[vs]; {
-		case c == '{' && wanted && len(js.nodes[k].kids) > 0:
-			ve, err = d.jsonObject(b, vs, k, depth+1)
-		case c == '{' || c == '[':
-			ve, js.stack, err = jsonNestedEnd(b, vs, depth, js.stack)
-		default:
-			ve, escaped, err = jsonScalarEnd(b, vs)
-		}
-		if err != nil {
-			return 0, err
-		}
-		if wanted {
-			d.jsonSet(b[vs:ve], escaped, k)
+		if ve < len(b) && b[ve] == ',' && ve+1 < len(b) && b[ve+1] == '"' {
+			i = ve + 1 // compact JSON: the next key follows
+			continue
 		}
 		if i = jsonSkipWS(b, ve); i < len(b) && b[i] == ',' {
 			i = jsonSkipWS(b, i+1)
@@ -200,28 +174,74 @@ func (d *Decoder) jsonObject(b []byte, i, n, depth int) (int, error) {
 	}
 }
 
-// key validates the key literal at obj[i], the pos-th member of an object
-// of node n. It returns the child of n that the key names (-1 for none)
-// and the index just past the literal.
-func (js *jsonState) key(obj []byte, i, n, pos int) (kid, end int, err error) {
-	if n == 0 && pos < len(js.shape) {
-		if s := &js.shape[pos]; bytes.HasPrefix(obj[i:], s.lit) {
-			return s.kid, i + len(s.lit), nil // a literal seen before is valid
-		}
+// jsonMember validates the value at b[vs] of a member whose key names
+// node k (-1: no column's), sets the columns of k from it unless an
+// earlier duplicate key did, and returns the index just past the value.
+// Strings and short integers, the common values, are set here.
+func (d *Decoder) jsonMember(b []byte, vs, k, depth int) (ve int, err error) {
+	js := &d.js
+	if vs >= len(b) {
+		return 0, jsonBad(b, vs, "a value")
 	}
-	end, escaped, err := jsonStringEnd(obj, i)
+	wanted := k >= 0 && js.nodes[k].seen != js.gen // else not a column's key, or a duplicate: the first one won
+	if wanted {
+		js.nodes[k].seen = js.gen
+	}
+	c := b[vs]
+	switch {
+	case c == '"':
+		var escaped bool
+		if ve, escaped, err = jsonStringEnd(b, vs); err == nil && wanted {
+			if body := b[vs+1 : ve-1]; !escaped && len(js.nodes[k].slots) == 1 && validText(body) {
+				d.row.vals[js.nodes[k].slots[0]] = value.Value{Kind: value.Text, S: alias(body)}
+			} else {
+				d.jsonSet(b[vs:ve], escaped, k)
+			}
+		}
+		return ve, err
+	case c == '-' || c-'0' < 10:
+		var iv int64
+		var short bool
+		if ve, iv, short, err = jsonNumberEnd(b, vs); err == nil && wanted {
+			if short && len(js.nodes[k].slots) == 1 {
+				d.row.vals[js.nodes[k].slots[0]] = value.Value{Kind: value.Int, I: iv}
+			} else {
+				d.jsonSet(b[vs:ve], false, k)
+			}
+		}
+		return ve, err
+	case c == '{' && wanted && len(js.nodes[k].kids) > 0:
+		ve, err = d.jsonObject(b, vs, k, depth+1)
+	case c == '{' || c == '[':
+		ve, js.stack, err = jsonNestedEnd(b, vs, depth, js.stack)
+	default:
+		ve, _, err = jsonScalarEnd(b, vs)
+	}
+	if err == nil && wanted {
+		d.jsonSet(b[vs:ve], false, k)
+	}
+	return ve, err
+}
+
+// member validates the key at b[i], the pos-th member of an object
+// of node n, and the ':' after it. It returns the child of n that the key
+// names (-1 for none) and the start of the member's value.
+func (js *jsonState) member(b []byte, i, n, pos int) (kid, value int, err error) {
+	if i >= len(b) || b[i] != '"' {
+		return -1, 0, jsonBad(b, i, "a key")
+	}
+	end, escaped, err := jsonStringEnd(b, i)
 	if err != nil {
 		return -1, 0, err
 	}
-	kid = js.childNamed(n, obj[i:end], escaped)
-	if n == 0 && pos <= len(js.shape) && pos < jsonShapeMax {
-		if pos == len(js.shape) {
-			js.shape = append(js.shape, jsonShapeKey{})
-		}
-		s := &js.shape[pos]
-		s.lit, s.kid = append(s.lit[:0], obj[i:end]...), kid
+	kid = js.childNamed(n, b[i:end], escaped)
+	if end, err = jsonColon(b, end); err != nil {
+		return -1, 0, err
 	}
-	return kid, end, nil
+	if n == 0 {
+		js.remember(pos, b[i:end], kid)
+	}
+	return kid, jsonValueStart(b, end), nil
 }
 
 // childNamed returns the child of node n that the key literal lit (quotes

@@ -67,7 +67,7 @@ func jsonByteClass(c byte) string {
 // jsonSkipWS returns the index of the first byte at or after i that is
 // not JSON whitespace (space, tab, LF, CR), or len(b).
 func jsonSkipWS(b []byte, i int) int {
-	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
+	for i < len(b) && b[i] <= ' ' && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
 		i++
 	}
 	return i
@@ -85,7 +85,7 @@ const (
 func jsonStops(w uint64) uint64 {
 	q := w ^ (jsonOnes * '"')
 	s := w ^ (jsonOnes * '\\')
-	return ((q - jsonOnes) &^ q | (s - jsonOnes) &^ s | (w - jsonOnes*0x20)) &^ w & jsonHighs
+	return ((q-jsonOnes)&^q | (s-jsonOnes)&^s | (w - jsonOnes*0x20)) &^ w & jsonHighs
 }
 
 // jsonStringEnd validates the string whose opening quote is b[i] and
@@ -150,27 +150,36 @@ func jsonDigitsEnd(b []byte, j int) int {
 	return j
 }
 
-// jsonNumberEnd validates the number that starts at b[i]:
-// -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?
-func jsonNumberEnd(b []byte, i int) (int, error) {
+// jsonNumberEnd validates the number that starts at b[i],
+// -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?, and returns its end. For
+// an integer literal of at most 18 digits (one that always fits int64) it
+// also returns the value, with short true; the caller types the others.
+func jsonNumberEnd(b []byte, i int) (end int, iv int64, short bool, err error) {
 	j := i
 	if j < len(b) && b[j] == '-' {
 		j++
 	}
+	first := j
 	switch {
 	case j < len(b) && b[j] == '0':
 		j++
 	case j < len(b) && b[j]-'1' < 9:
-		j = jsonDigitsEnd(b, j+1)
+		for ; j < len(b) && b[j]-'0' < 10; j++ {
+			iv = iv*10 + int64(b[j]-'0') // wraps past 18 digits; short is false then
+		}
 	default:
-		return 0, jsonBad(b, j, "a value")
+		return 0, 0, false, jsonBad(b, j, "a value")
+	}
+	short = j-first <= 18
+	if first > i {
+		iv = -iv
 	}
 	if j < len(b) && b[j] == '.' {
-		if k := jsonDigitsEnd(b, j+1); k > j+1 {
-			j = k
-		} else {
-			return 0, jsonBad(b, j+1, "a digit after '.'")
+		k := jsonDigitsEnd(b, j+1)
+		if k == j+1 {
+			return 0, 0, false, jsonBad(b, k, "a digit after '.'")
 		}
+		j, short = k, false
 	}
 	if j < len(b) && b[j]|0x20 == 'e' {
 		j++
@@ -179,11 +188,11 @@ func jsonNumberEnd(b []byte, i int) (int, error) {
 		}
 		k := jsonDigitsEnd(b, j)
 		if k == j {
-			return 0, jsonBad(b, j, "a digit of an exponent")
+			return 0, 0, false, jsonBad(b, j, "a digit of an exponent")
 		}
-		j = k
+		j, short = k, false
 	}
-	return j, nil
+	return j, iv, short, nil
 }
 
 // jsonScalarEnd validates the string, number, true, false or null that
@@ -204,7 +213,7 @@ func jsonScalarEnd(b []byte, i int) (end int, escaped bool, err error) {
 	case 'n':
 		lit = "null"
 	default:
-		end, err = jsonNumberEnd(b, i)
+		end, _, _, err = jsonNumberEnd(b, i)
 		return end, false, err
 	}
 	for k := 1; k < len(lit); k++ {
@@ -297,21 +306,32 @@ func jsonMemberStart(b []byte, i int, closer byte) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	return jsonColon(b, end)
+	if end, err = jsonColon(b, end); err != nil {
+		return 0, err
+	}
+	if end = jsonValueStart(b, end); end >= len(b) {
+		return 0, jsonBad(b, end, "a value")
+	}
+	return end, nil
 }
 
-// jsonColon expects optional whitespace, ':' and optional whitespace at
-// b[i] (after a key) and returns the index of the value after them.
+// jsonColon expects optional whitespace and ':' at b[i] (after a key)
+// and returns the index just past the ':'.
 func jsonColon(b []byte, i int) (int, error) {
 	if i < len(b) && b[i] == ':' {
-		i++
-	} else if i = jsonSkipWS(b, i); i < len(b) && b[i] == ':' {
-		i++
-	} else {
-		return 0, jsonBad(b, i, "':' after a key")
+		return i + 1, nil
 	}
-	if i = jsonSkipWS(b, i); i >= len(b) {
-		return 0, jsonBad(b, i, "a value")
+	if i = jsonSkipWS(b, i); i < len(b) && b[i] == ':' {
+		return i + 1, nil
 	}
-	return i, nil
+	return 0, jsonBad(b, i, "':' after a key")
+}
+
+// jsonValueStart returns the index of the first byte at or after i that
+// is not whitespace (the start of a value, or len(b)).
+func jsonValueStart(b []byte, i int) int {
+	if i < len(b) && b[i] > ' ' {
+		return i
+	}
+	return jsonSkipWS(b, i)
 }

@@ -1,0 +1,51 @@
+package record
+
+import (
+	"bytes"
+	"encoding/binary"
+)
+
+// jsonShapeKey remembers the key literal, and the bytes up to its ':',
+// last seen at one member position of the top-level object. The records
+// of one file mostly share their keys and their order, and bytes equal to
+// a literal already validated name the same child, so a record of the
+// same shape costs one comparison per key and its colon.
+type jsonShapeKey struct {
+	lit  []byte    // the key's literal, quotes included, through the ':'
+	word [2]uint64 // lit's first 16 bytes, little-endian, zero-padded
+	mask [2]uint64 // which bytes of word belong to lit
+	kid  int       // the child of nodes[0] the key names, or -1
+}
+
+// jsonShapeMax bounds the member positions remembered.
+const jsonShapeMax = 64
+
+// match reports whether b[i:] starts with s.lit: two masked eight-byte
+// comparisons for a literal of up to 16 bytes when b has 16 bytes at i.
+func (s *jsonShapeKey) match(b []byte, i int) bool {
+	if i+16 <= len(b) && len(s.lit) <= 16 {
+		return binary.LittleEndian.Uint64(b[i:])&s.mask[0] == s.word[0] &&
+			binary.LittleEndian.Uint64(b[i+8:])&s.mask[1] == s.word[1]
+	}
+	return bytes.HasPrefix(b[i:], s.lit)
+}
+
+// remember records lit (a validated key literal through its ':') naming
+// kid as the key at member position pos.
+func (js *jsonState) remember(pos int, lit []byte, kid int) {
+	if pos > len(js.shape) || pos >= jsonShapeMax {
+		return
+	}
+	if pos == len(js.shape) {
+		js.shape = append(js.shape, jsonShapeKey{})
+	}
+	s := &js.shape[pos]
+	s.lit, s.kid = append(s.lit[:0], lit...), kid
+	var pad [16]byte
+	copy(pad[:], lit)
+	for w := range 2 {
+		s.word[w] = binary.LittleEndian.Uint64(pad[8*w:])
+		n := min(max(len(lit)-8*w, 0), 8)
+		s.mask[w] = ^uint64(0) >> (64 - 8*n) // n == 0: a shift by 64 is 0 in Go
+	}
+}
