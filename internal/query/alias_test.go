@@ -2,6 +2,7 @@ package query
 
 import (
 	"encoding/json"
+	"fmt"
 	"errors"
 	"math/big"
 	"math/rand/v2"
@@ -44,6 +45,11 @@ func (r *aliasRow) Value(slot int) value.Value {
 func (r *aliasRow) Text(slot int) (string, bool) {
 	v := r.Value(slot)
 	return v.S, v.Kind == value.Text
+}
+
+func (r *aliasRow) Scalar(slot int) (value.Kind, int64, float64, string) {
+	v := r.Value(slot)
+	return v.Kind, v.I, v.F, v.S
 }
 
 func (r *aliasRow) scribble() {
@@ -174,5 +180,83 @@ func TestOrderByOverflowedSums(t *testing.T) {
 	res, err = runCSV(t, "SELECT k FROM s3object GROUP BY k HAVING sum(v) > 0 ORDER BY k", []string{"k", "v"}, lines...)
 	if err != nil || render2D(res.Rows) != "a; b" {
 		t.Fatalf("HAVING sum(v) > 0: %v, %v; want a; b", res, err)
+	}
+}
+
+// valueRow is a Row of typed values, as JSON records decode to.
+type valueRow []value.Value
+
+func (r valueRow) Value(slot int) value.Value { return r[slot] }
+
+// scalarRow is a valueRow that is also a TextRow, so the accumulator takes
+// its Scalar and Text paths.
+type scalarRow struct{ valueRow }
+
+func (r scalarRow) Text(slot int) (string, bool) { return r.valueRow[slot].S, r.valueRow[slot].Kind == value.Text }
+
+func (r scalarRow) Scalar(slot int) (value.Kind, int64, float64, string) {
+	v := r.valueRow[slot]
+	return v.Kind, v.I, v.F, v.S
+}
+
+// TestScalarRowMatchesValueRow: over typed values (Int, Float, Null,
+// numeric and other Text, Bool), the accumulator reading a TextRow gives
+// the partial result, and the errors, it gives reading Value alone.
+func TestScalarRowMatchesValueRow(t *testing.T) {
+	queries := []string{
+		"SELECT a, count(*), sum(b), avg(b), min(b), max(b), count(b) FROM s3object GROUP BY a",
+		"SELECT sum(b), avg(b) FROM s3object WHERE a LIKE 'x%'",
+		"SELECT a, sum(b) FROM s3object GROUP BY a HAVING sum(b) > 10",
+	}
+	rnd := rand.New(rand.NewPCG(9, 2))
+	typed := func(bools bool) value.Value {
+		switch rnd.IntN(8) {
+		case 0:
+			return value.NullValue
+		case 1:
+			return value.FromFloat(rnd.Float64()*100 - 50)
+		case 2:
+			return value.FromText(strconv.Itoa(rnd.IntN(100) - 50))
+		case 3:
+			return value.FromText([]string{"x", "xy", "yes", "1e2", " 7"}[rnd.IntN(5)])
+		case 4:
+			if bools {
+				return value.FromBool(rnd.IntN(2) == 0)
+			}
+		}
+		return value.FromInt(int64(rnd.IntN(1000) - 500))
+	}
+	for _, sql := range queries {
+		q, err := Parse(sql)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := Bind(q, Schema{Kind: SchemaJSON})
+		if err != nil {
+			t.Fatal(err)
+		}
+		plain, fast := p.NewAccumulator(Options{}), p.NewAccumulator(Options{})
+		errs := 0
+		for i := range 5000 {
+			row := make(valueRow, len(p.Columns()))
+			for c := range row {
+				row[c] = typed(i%50 == 0)
+			}
+			errPlain, errFast := plain.Add(row, int64(i)), fast.Add(scalarRow{row}, int64(i))
+			if fmt.Sprint(errPlain) != fmt.Sprint(errFast) {
+				t.Fatalf("%s, row %v: Value path %v, TextRow path %v", sql, row, errPlain, errFast)
+			}
+			if errPlain != nil {
+				errs++
+			}
+		}
+		if errs == 0 {
+			t.Fatalf("%s: no row failed: the test does not reach the error path", sql)
+		}
+		want, _ := json.Marshal(plain.Partial())
+		got, _ := json.Marshal(fast.Partial())
+		if string(got) != string(want) {
+			t.Errorf("%s:\n got %.400s\nwant %.400s", sql, got, want)
+		}
 	}
 }

@@ -34,13 +34,11 @@ func (a *Accumulator) groupArgs(e *env) error {
 			continue
 		}
 		col := a.argCols[i]
-		if op == opNumber && col >= 0 {
-			if s, ok := e.columnText(col); ok {
-				if err := a.parseNumber(i, e, s); err != nil {
-					return err
-				}
-				continue
+		if op == opNumber && col >= 0 && e.text != nil {
+			if err := a.scalarNumber(i, e, col); err != nil {
+				return err
 			}
+			continue
 		}
 		var v value.Value
 		if col >= 0 {
@@ -68,6 +66,21 @@ func (a *Accumulator) groupArgs(e *env) error {
 		}
 	}
 	return nil
+}
+
+// scalarNumber reads aggregate i's argument, the bare column col, into
+// nums[i] through the row's TextRow.Scalar.
+func (a *Accumulator) scalarNumber(i int, e *env, col int) error {
+	n := &a.nums[i]
+	kind, iv, f, s := e.text.Scalar(col)
+	switch kind {
+	case value.Null, value.Int, value.Float:
+		n.kind, n.i, n.f = kind, iv, f
+		return nil
+	case value.Text:
+		return a.parseNumber(i, e, s)
+	}
+	return a.notNumber(i, e, e.row.Value(col))
 }
 
 // number is one record's sum or avg argument: Null, Int i or Float f.

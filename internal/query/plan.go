@@ -17,15 +17,19 @@ type Row interface {
 	Value(slot int) value.Value
 }
 
-// TextRow is a Row that can hand out a Text value's string without
-// building the Value (the record decoder's rows can). The accumulator uses
-// it for group keys and sum/avg arguments when a Row implements it: a
-// 40-byte Value copied per record per column was a measurable cost.
+// TextRow is a Row that can hand out a value's parts without building the
+// Value (the record decoder's rows can). The accumulator uses it for group
+// keys and sum/avg arguments when a Row implements it: a 40-byte Value
+// copied per record per column was a measurable cost.
 type TextRow interface {
 	Row
 	// Text returns the string of slot's value and true when the value is
 	// Text, else "" and false (call Value for it).
 	Text(slot int) (s string, ok bool)
+	// Scalar returns the fields of slot's value, as Value(slot) would
+	// hold them: kind, and i for Int (0 or 1 for Bool), f for Float, s for
+	// Text; the others zero.
+	Scalar(slot int) (kind value.Kind, i int64, f float64, s string)
 }
 
 // Plan is a bound query, ready to evaluate. It is immutable and safe for

@@ -94,23 +94,26 @@ func jsonStops(w uint64) uint64 {
 func jsonStringEnd(b []byte, i int) (end int, escaped bool, err error) {
 	j := i + 1
 	for {
-		for j+8 <= len(b) {
-			if m := jsonStops(binary.LittleEndian.Uint64(b[j:])); m != 0 {
-				j += bits.TrailingZeros64(m) / 8
-				break
+		if j+8 <= len(b) {
+			m := jsonStops(binary.LittleEndian.Uint64(b[j:]))
+			if m == 0 {
+				j += 8
+				continue
 			}
-			j += 8
+			j += bits.TrailingZeros64(m) / 8
+		} else {
+			for j < len(b) && b[j] >= 0x20 && b[j] != '"' && b[j] != '\\' {
+				j++
+			}
+			if j >= len(b) {
+				return 0, false, jsonBad(b, j, `'"'`)
+			}
 		}
-		for j < len(b) && b[j] >= 0x20 && b[j] != '"' && b[j] != '\\' {
-			j++
-		}
-		switch {
-		case j >= len(b):
-			return 0, false, jsonBad(b, j, `'"'`)
-		case b[j] == '"':
+		switch c := b[j]; {
+		case c == '"':
 			return j + 1, escaped, nil
-		case b[j] < 0x20:
-			return 0, false, &jsonSyntaxError{At: j, What: jsonByteClass(b[j]) + " in a string"}
+		case c < 0x20:
+			return 0, false, &jsonSyntaxError{At: j, What: jsonByteClass(c) + " in a string"}
 		}
 		escaped = true
 		if j, err = jsonEscapeEnd(b, j); err != nil {
