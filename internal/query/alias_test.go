@@ -2,8 +2,8 @@ package query
 
 import (
 	"encoding/json"
-	"fmt"
 	"errors"
+	"fmt"
 	"math/big"
 	"math/rand/v2"
 	"slices"
@@ -192,7 +192,9 @@ func (r valueRow) Value(slot int) value.Value { return r[slot] }
 // its Scalar and Text paths.
 type scalarRow struct{ valueRow }
 
-func (r scalarRow) Text(slot int) (string, bool) { return r.valueRow[slot].S, r.valueRow[slot].Kind == value.Text }
+func (r scalarRow) Text(slot int) (string, bool) {
+	return r.valueRow[slot].S, r.valueRow[slot].Kind == value.Text
+}
 
 func (r scalarRow) Scalar(slot int) (value.Kind, int64, float64, string) {
 	v := r.valueRow[slot]
