@@ -148,7 +148,28 @@ func (d *Decoder) jsonObject(b []byte, i, n, depth int) (int, error) {
 	for pos := 0; ; pos++ {
 		var k, vs int
 		if n == 0 && pos < len(js.shape) && js.shape[pos].match(b, i) {
-			k, vs = js.shape[pos].kid, jsonValueStart(b, i+len(js.shape[pos].lit))
+			sk := &js.shape[pos]
+			k, vs = sk.kid, i+len(sk.lit)
+			if sk.slot != jsonSlotComplex && vs < len(b) {
+				if ve, ok, err := d.jsonFast(b, vs, k, sk.slot); ok {
+					if err != nil {
+						return 0, err
+					}
+					if ve < len(b) && b[ve] == ',' && ve+1 < len(b) && b[ve+1] == '"' {
+						i = ve + 1
+						continue
+					}
+					if i = jsonSkipWS(b, ve); i < len(b) && b[i] == ',' {
+						i = jsonSkipWS(b, i+1)
+						continue
+					}
+					if i < len(b) && b[i] == '}' {
+						return i + 1, nil
+					}
+					return 0, jsonBad(b, i, "',' or '}'")
+				}
+			}
+			vs = jsonValueStart(b, vs)
 		} else {
 			var err error
 			if k, vs, err = js.member(b, i, n, pos); err != nil {
@@ -172,6 +193,40 @@ func (d *Decoder) jsonObject(b []byte, i, n, depth int) (int, error) {
 		}
 		return 0, jsonBad(b, i, "',' or '}'")
 	}
+}
+
+// jsonFast handles a string or number value at b[vs] of a top-level
+// member whose key is no column's (k < 0) or one plain column's at slot.
+// ok is false for other values.
+func (d *Decoder) jsonFast(b []byte, vs, k, slot int) (ve int, ok bool, err error) {
+	js := &d.js
+	switch c := b[vs]; {
+	case c == '"':
+		var escaped bool
+		if ve, escaped, err = jsonStringEnd(b, vs); err != nil || k < 0 || js.nodes[k].seen == js.gen {
+			return ve, true, err
+		}
+		js.nodes[k].seen = js.gen
+		if body := b[vs+1 : ve-1]; !escaped && validText(body) {
+			d.row.vals[slot] = value.Value{Kind: value.Text, S: alias(body)}
+		} else {
+			d.jsonSet(b[vs:ve], escaped, k)
+		}
+		return ve, true, nil
+	case c == '-' || c-'0' < 10:
+		ve, iv, short, err := jsonNumberEnd(b, vs)
+		if err != nil || k < 0 || js.nodes[k].seen == js.gen {
+			return ve, true, err
+		}
+		js.nodes[k].seen = js.gen
+		if short {
+			d.row.vals[slot] = value.Value{Kind: value.Int, I: iv}
+		} else {
+			d.jsonSet(b[vs:ve], false, k)
+		}
+		return ve, true, nil
+	}
+	return 0, false, nil
 }
 
 // jsonMember validates the value at b[vs] of a member whose key names
@@ -239,7 +294,7 @@ func (js *jsonState) member(b []byte, i, n, pos int) (kid, value int, err error)
 		return -1, 0, err
 	}
 	if n == 0 {
-		js.remember(pos, b[i:end], kid)
+		js.remember(pos, b[i:end], kid, js.plainSlot(kid))
 	}
 	return kid, jsonValueStart(b, end), nil
 }

@@ -153,6 +153,25 @@ func jsonDigitsEnd(b []byte, j int) int {
 	return j
 }
 
+// jsonNonDigits returns a mask whose lowest set bit is the high bit of
+// the first byte of w (little-endian) that is not an ASCII digit; zero
+// when all eight are digits. Bits above the first are not exact.
+func jsonNonDigits(w uint64) uint64 {
+	above := w + jsonOnes*(0x80-'9'-1) // high bit set from '9'+1 up
+	below := w - jsonOnes*'0'          // high bit set below '0'
+	return (above | below | w) & jsonHighs
+}
+
+// jsonDigitsValue returns the value of the eight ASCII digits in w, the
+// first digit in the lowest byte; zero bytes read as leading zeros. It is
+// simdjson's scalar parse_eight_digits_unrolled: three multiplies that
+// combine digits into pairs, pairs into quads, quads into the value.
+func jsonDigitsValue(w uint64) uint64 {
+	w = (w & 0x0F0F0F0F0F0F0F0F) * (10<<8 + 1) >> 8
+	w = (w & 0x00FF00FF00FF00FF) * (100<<16 + 1) >> 16
+	return (w & 0x0000FFFF0000FFFF) * (10000<<32 + 1) >> 32
+}
+
 // jsonNumberEnd validates the number that starts at b[i],
 // -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?, and returns its end. For
 // an integer literal of at most 18 digits (one that always fits int64) it
@@ -167,6 +186,14 @@ func jsonNumberEnd(b []byte, i int) (end int, iv int64, short bool, err error) {
 	case j < len(b) && b[j] == '0':
 		j++
 	case j < len(b) && b[j]-'1' < 9:
+		if j+8 <= len(b) {
+			w := binary.LittleEndian.Uint64(b[j:])
+			if m := jsonNonDigits(w); m != 0 { // fewer than 8 digits: no loop
+				n := bits.TrailingZeros64(m) / 8
+				iv, j = int64(jsonDigitsValue(w<<(64-8*n))), j+n
+				break
+			}
+		}
 		for ; j < len(b) && b[j]-'0' < 10; j++ {
 			iv = iv*10 + int64(b[j]-'0') // wraps past 18 digits; short is false then
 		}

@@ -15,6 +15,24 @@ type jsonShapeKey struct {
 	word [2]uint64 // lit's first 16 bytes, little-endian, zero-padded
 	mask [2]uint64 // which bytes of word belong to lit
 	kid  int       // the child of nodes[0] the key names, or -1
+	slot int       // kid's one column slot, or jsonSlotComplex (see plainSlot)
+}
+
+// jsonSlotComplex marks a key whose node has no column, several columns,
+// or columns below it: its values take the general path.
+const jsonSlotComplex = -2
+
+// plainSlot returns kid's column slot when kid is a plain column (one
+// slot, no keys below), -1 when kid is -1 (no column), else
+// jsonSlotComplex.
+func (js *jsonState) plainSlot(kid int) int {
+	if kid < 0 {
+		return -1
+	}
+	if n := &js.nodes[kid]; len(n.slots) == 1 && len(n.kids) == 0 {
+		return n.slots[0]
+	}
+	return jsonSlotComplex
 }
 
 // jsonShapeMax bounds the member positions remembered.
@@ -32,7 +50,7 @@ func (s *jsonShapeKey) match(b []byte, i int) bool {
 
 // remember records lit (a validated key literal through its ':') naming
 // kid as the key at member position pos.
-func (js *jsonState) remember(pos int, lit []byte, kid int) {
+func (js *jsonState) remember(pos int, lit []byte, kid, slot int) {
 	if pos > len(js.shape) || pos >= jsonShapeMax {
 		return
 	}
@@ -40,7 +58,7 @@ func (js *jsonState) remember(pos int, lit []byte, kid int) {
 		js.shape = append(js.shape, jsonShapeKey{})
 	}
 	s := &js.shape[pos]
-	s.lit, s.kid = append(s.lit[:0], lit...), kid
+	s.lit, s.kid, s.slot = append(s.lit[:0], lit...), kid, slot
 	var pad [16]byte
 	copy(pad[:], lit)
 	for w := range 2 {
