@@ -14,8 +14,9 @@ import (
 // data itself (a shared buffer), so tests can check the reader never writes
 // to it, and it records the reads asked for.
 type memSource struct {
-	data  []byte
-	reads []Range
+	data   []byte
+	reads  []Range
+	reread bool // readers of it set ReaderOptions.Reread (see readRange)
 }
 
 func (m *memSource) ReadRange(_ context.Context, off, n int64) ([]byte, error) {
@@ -47,6 +48,9 @@ func readRange(src Source, f Format, size int64, rg Range, batch int64, hop hopP
 		return nil
 	}
 	o := ReaderOptions{Format: f, ObjectSizeBytes: size, Range: rg, Cursor: rg.Offset, BatchSizeBytes: batch}
+	if m, ok := src.(*memSource); ok {
+		o.Reread = m.reread
+	}
 	r, err := NewReader(src, o)
 	if err != nil {
 		return nil, bd, err
@@ -76,10 +80,21 @@ func readRange(src Source, f Format, size int64, rg Range, batch int64, hop hopP
 }
 
 // readSplit reads the object as consecutive ranges of rangeSize bytes and
-// returns all records in order, the boundaries, and the first error.
+// returns all records in order, the boundaries, and the first error. It
+// reads the object twice, copying reads and re-reading (ReaderOptions.
+// Reread), and returns an error when the two differ in anything.
 func readSplit(data []byte, f Format, rangeSize, batch int64, hop hopPlan) ([]rec, []Boundary, error) {
-	src := &memSource{data: data}
-	size := int64(len(data))
+	recs, bs, err := readSplitWith(&memSource{data: data}, f, rangeSize, batch, hop)
+	again, bsAgain, errAgain := readSplitWith(&memSource{data: data, reread: true}, f, rangeSize, batch, hop)
+	if fmt.Sprint(recs, bs, err) != fmt.Sprint(again, bsAgain, errAgain) {
+		return nil, nil, fmt.Errorf("re-reading reader differs: %v %v %v, copying %v %v %v",
+			again, bsAgain, errAgain, recs, bs, err)
+	}
+	return recs, bs, err
+}
+
+func readSplitWith(src *memSource, f Format, rangeSize, batch int64, hop hopPlan) ([]rec, []Boundary, error) {
+	size := int64(len(src.data))
 	var all []rec
 	var bs []Boundary
 	for off := int64(0); off < size || off == 0; off += rangeSize {

@@ -4,16 +4,25 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 )
 
+// TestLongRecordSmallBatch: a 5 MiB record read in 4 KiB batches comes
+// out whole, with reads that grow (also when the reader reads again the
+// bytes it keeps: then at most 3 times the data in all).
 func TestLongRecordSmallBatch(t *testing.T) {
 	long := strings.Repeat("x", 5<<20)
-	for _, f := range []Format{{}, {Kind: CSV}, {Kind: JSONL}} {
-		t.Run(f.Kind.String(), func(t *testing.T) {
+	for _, c := range []struct {
+		f      Format
+		reread bool
+	}{{Format{}, false}, {Format{Kind: CSV}, false}, {Format{Kind: JSONL}, false},
+		{Format{}, true}, {Format{Kind: CSV}, true}, {Format{Kind: JSONL}, true}} {
+		f := c.f
+		t.Run(fmt.Sprintf("%s reread %v", f.Kind, c.reread), func(t *testing.T) {
 			body := long
 			if f.Kind == JSONL {
 				body = `{"k":"` + long + `"}`
@@ -22,7 +31,7 @@ func TestLongRecordSmallBatch(t *testing.T) {
 				body = `"` + long + "\n" + `"` // quoted line break inside
 			}
 			data := []byte("a\n" + body + "\r\nb\n")
-			src := &memSource{data: data}
+			src := &memSource{data: data, reread: c.reread}
 			got, bd, err := readRange(src, f, int64(len(data)), Range{0, int64(len(data))}, 4<<10, nil)
 			if err != nil {
 				t.Fatal(err)
@@ -36,6 +45,13 @@ func TestLongRecordSmallBatch(t *testing.T) {
 			}
 			if len(src.reads) > 200 {
 				t.Fatalf("%d reads for a 5 MiB record: reads should grow", len(src.reads))
+			}
+			var read int64
+			for _, r := range src.reads {
+				read += r.End - r.Offset
+			}
+			if read > 3*int64(len(data)) {
+				t.Fatalf("read %d bytes of a %d-byte object", read, len(data))
 			}
 		})
 	}

@@ -48,6 +48,13 @@ type ReaderOptions struct {
 	// BatchSizeBytes bounds the record starts one ReadBatch covers; 0 means
 	// DefaultBatchSizeBytes.
 	BatchSizeBytes int64
+	// Reread says the Source serves a read that overlaps an earlier one as
+	// cheaply as any other (memory, a local file). The reader then reads
+	// again the few bytes of a record that spans two reads and scans each
+	// read's slice in place; otherwise it copies every read into its own
+	// buffer, and each read starts where the last one ended (as a store's
+	// read-ahead expects: leave it false for S3). The records are the same.
+	Reread bool
 }
 
 // Validate reports every problem with o, joined.
@@ -131,7 +138,7 @@ func NewReader(src Source, o ReaderOptions) (*Reader, error) {
 		r.cursor = r.rng.Offset
 	}
 	r.minRead = min(minReadBytes, r.batch)
-	r.buf = window{src: src, size: r.size, off: r.cursor}
+	r.buf = window{src: src, size: r.size, off: r.cursor, reread: o.Reread}
 	return r, nil
 }
 

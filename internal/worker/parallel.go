@@ -54,6 +54,8 @@ type parallelScan struct {
 	store *countingReader
 	srcs  []*objstore.Pinned       // one per reader opened, for the cache hits
 	total *aggregate.PartialResult // the parallel batches so far; nil before the first
+	// cheapRereads is Options.CheapRereads.
+	cheapRereads bool
 }
 
 // open returns a reader of rng over its own pinned source; with peek, the
@@ -68,6 +70,7 @@ func (p *parallelScan) open(rng record.Range, cursor int64, synced bool, batchBy
 	return record.NewReader(src, record.ReaderOptions{
 		Format: p.c.Format, ObjectSizeBytes: p.inv.spec.Object.SizeBytes,
 		Range: rng, Cursor: cursor, Synced: synced, BatchSizeBytes: batchBytes,
+		Reread: pk != nil || p.cheapRereads, // a span re-reads from the peeked batch in memory
 	})
 }
 

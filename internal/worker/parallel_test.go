@@ -23,6 +23,7 @@ type parJob struct {
 	req      events.JobRequested
 	perBatch time.Duration // fake time each batch takes
 	timeout  time.Duration // per invocation, fake time
+	rereads  bool          // the worker's Options.CheapRereads
 }
 
 // parRun is what a job left: its terminal entry, its checkpoints (timing
@@ -36,7 +37,7 @@ type parRun struct {
 func runPar(t *testing.T, j parJob, par int) parRun {
 	t.Helper()
 	h := newHarness(t, j.data, j.perBatch, 0)
-	h.timeout, h.par = j.timeout, par
+	h.timeout, h.par, h.rereads = j.timeout, par, j.rereads
 	run := parRun{terminal: h.end(j.req)}
 	es, err := h.ledger.List(context.Background(), j.req.JobID, joblog.PrefixCkpt)
 	if err != nil {
@@ -196,6 +197,11 @@ func TestParallelEqualsSequential(t *testing.T) {
 								if batch <= 512 && run.kept == 0 {
 									t.Fatalf("parallelism %d: no parallel batch kept (%d discarded)", par, run.discarded)
 								}
+							}
+							for _, par := range []int{1, 4} { // readers re-read instead of copying
+								rj := j
+								rj.rereads = true
+								sameRun(t, seq, runPar(t, rj, par))
 							}
 						})
 					}

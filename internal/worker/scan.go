@@ -44,7 +44,7 @@ func (w *Worker) scanFrom(ctx context.Context, inv invocation, store *countingRe
 	acc := c.Plan.NewAccumulator(c.QueryOptions())
 	s := &scanState{w: w, ctx: ctx, dec: dec, acc: acc, reserveCap: -1, tailFloor: inv.tailFloor,
 		bad: badRecords{rangeIndex: inv.rng.Index, before: inv.badBefore, max: inv.spec.Limits.MaxBadRecords, show: inv.spec.Limits.ShowBadValues},
-		par: parallelScan{c: c, inv: inv, store: store}}
+		par: parallelScan{c: c, inv: inv, store: store, cheapRereads: w.opts.CheapRereads}}
 	r, err := s.par.open(record.Range{Offset: inv.rng.OffsetBytes, End: inv.rng.EndBytes()},
 		inv.cursor, inv.synced, inv.spec.Limits.BatchSizeBytes, nil)
 	if err != nil {

@@ -80,6 +80,12 @@ type Options struct {
 	// vCPU per 1,769 MB of memory. Above 1, Now is called from several
 	// goroutines at once.
 	Parallelism int
+	// CheapRereads says the store serves a read that overlaps an earlier
+	// one as cheaply as any other (a local file): readers then read again
+	// the bytes of a record that spans two reads instead of copying every
+	// read (record.ReaderOptions.Reread). Leave it false for S3, whose
+	// read-ahead expects each read to start where the last one ended.
+	CheapRereads bool
 
 	// Tracer starts the "baton.range" span of each invocation; nil means
 	// otel.GetTracerProvider().

@@ -137,9 +137,11 @@ type harness struct {
 	after func(events.Envelope)
 	// cache, when set, wraps the store for the worker (the warm cache).
 	cache worker.ObjectReader
-	// par is the worker's Options.Parallelism; worker is the last one built.
-	par    int
-	worker *worker.Worker
+	// par is the worker's Options.Parallelism, rereads its CheapRereads;
+	// worker is the last one built.
+	par     int
+	rereads bool
+	worker  *worker.Worker
 }
 
 // telemetry is the OpenTelemetry and slog ports of the three handlers.
@@ -155,7 +157,7 @@ type telemetry struct {
 func (h *harness) handlers() (*splitter.Splitter, *worker.Worker, *fanin.Aggregator) {
 	h.t.Helper()
 	so := splitter.Options{Now: h.clock.Now}
-	wo := worker.Options{Now: h.clock.Now, Progress: h.slow, Parallelism: h.par}
+	wo := worker.Options{Now: h.clock.Now, Progress: h.slow, Parallelism: h.par, CheapRereads: h.rereads}
 	fo := fanin.Options{Now: h.clock.Now}
 	if tel := h.tel; tel != nil {
 		so.Tracer, so.Propagator, so.Meter, so.Logger = tel.tp, tel.prop, tel.mp, tel.logger
