@@ -14,12 +14,13 @@ import (
 // tree of object keys, a scratch buffer for the current record's compacted
 // nested values, and the top-level key literals of the records before.
 type jsonState struct {
-	nodes   []jsonNode // nodes[0] is the top-level object
-	gen     uint64     // counts decoded records, for jsonNode.seen
-	compact bytes.Buffer
-	shape   []jsonShapeKey // by member position in the top-level object
-	stack   []byte         // jsonNestedEnd's scratch
-	valErr  error          // the current record's first value error
+	nodes    []jsonNode // nodes[0] is the top-level object
+	gen      uint64     // counts decoded records, for jsonNode.seen
+	compact  bytes.Buffer
+	shape    []jsonShapeKey // by member position in the top-level object
+	stack    []byte         // jsonNestedEnd's scratch
+	slotNode []int          // the node of each column slot
+	valErr   error          // the current record's first value error
 }
 
 // jsonNode is one object key on the path of one or more columns.
@@ -40,6 +41,7 @@ func newJSONState(cols []Column) jsonState {
 			n = js.child(n, k, strings.Join(c.Path[:depth+1], "."))
 		}
 		js.nodes[n].slots = append(js.nodes[n].slots, slot)
+		js.slotNode = append(js.slotNode, n)
 	}
 	return js
 }
@@ -82,20 +84,26 @@ func (d *Decoder) decodeJSON(rec []byte, off int64) error {
 	if i >= len(rec) || rec[i] != '{' {
 		return jsonRecordError(off, jsonNotObject(rec, &d.js))
 	}
-	for slot := range d.row.vals {
-		d.row.vals[slot] = value.NullValue
-	}
-	d.js.gen++
-	d.js.compact.Reset()
-	d.js.valErr = nil
+	js := &d.js
+	js.gen++
+	js.compact.Reset()
+	js.valErr = nil
 	end, err := d.jsonObject(rec, i, 0, 1)
 	if err == nil && jsonSkipWS(rec, end) < len(rec) {
 		err = jsonBad(rec, jsonSkipWS(rec, end), "the end of the record after the object")
 	}
 	if err == nil {
-		err = d.js.valErr
+		err = js.valErr
 	}
-	return jsonRecordError(off, err)
+	if err != nil {
+		return jsonRecordError(off, err)
+	}
+	for slot, n := range js.slotNode { // a column whose key this record lacks is Null
+		if js.nodes[n].seen != js.gen {
+			d.row.vals[slot] = value.Value{}
+		}
+	}
+	return nil
 }
 
 // jsonNotObject returns the error for a record whose first value (at
@@ -214,7 +222,7 @@ func (d *Decoder) jsonFast(b []byte, vs, k, slot int) (ve int, ok bool, err erro
 		}
 		return ve, true, nil
 	case c == '-' || c-'0' < 10:
-		ve, iv, short, err := jsonNumberEnd(b, vs)
+		ve, iv, short, err := jsonNumberEnd(b, vs, k >= 0)
 		if err != nil || k < 0 || js.nodes[k].seen == js.gen {
 			return ve, true, err
 		}
@@ -257,7 +265,7 @@ func (d *Decoder) jsonMember(b []byte, vs, k, depth int) (ve int, err error) {
 	case c == '-' || c-'0' < 10:
 		var iv int64
 		var short bool
-		if ve, iv, short, err = jsonNumberEnd(b, vs); err == nil && wanted {
+		if ve, iv, short, err = jsonNumberEnd(b, vs, wanted); err == nil && wanted {
 			if short && len(js.nodes[k].slots) == 1 {
 				d.row.vals[js.nodes[k].slots[0]] = value.Value{Kind: value.Int, I: iv}
 			} else {

@@ -175,8 +175,9 @@ func jsonDigitsValue(w uint64) uint64 {
 // jsonNumberEnd validates the number that starts at b[i],
 // -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?, and returns its end. For
 // an integer literal of at most 18 digits (one that always fits int64) it
-// also returns the value, with short true; the caller types the others.
-func jsonNumberEnd(b []byte, i int) (end int, iv int64, short bool, err error) {
+// also returns the value, with short true, when value is true; the caller
+// types the others.
+func jsonNumberEnd(b []byte, i int, value bool) (end int, iv int64, short bool, err error) {
 	j := i
 	if j < len(b) && b[j] == '-' {
 		j++
@@ -190,7 +191,10 @@ func jsonNumberEnd(b []byte, i int) (end int, iv int64, short bool, err error) {
 			w := binary.LittleEndian.Uint64(b[j:])
 			if m := jsonNonDigits(w); m != 0 { // fewer than 8 digits: no loop
 				n := bits.TrailingZeros64(m) / 8
-				iv, j = int64(jsonDigitsValue(w<<(64-8*n))), j+n
+				if value {
+					iv = int64(jsonDigitsValue(w << (64 - 8*n)))
+				}
+				j += n
 				break
 			}
 		}
@@ -243,7 +247,7 @@ func jsonScalarEnd(b []byte, i int) (end int, escaped bool, err error) {
 	case 'n':
 		lit = "null"
 	default:
-		end, _, _, err = jsonNumberEnd(b, i)
+		end, _, _, err = jsonNumberEnd(b, i, false)
 		return end, false, err
 	}
 	for k := 1; k < len(lit); k++ {

@@ -29,7 +29,7 @@ func TestJSONNumberEndMatchesStrconv(t *testing.T) {
 		suffix := suffixes[rnd.IntN(len(suffixes))]
 		pad := []string{"", "        "}[rnd.IntN(2)]
 		b := []byte(string(num) + suffix + pad)
-		end, iv, short, err := jsonNumberEnd(b, 0)
+		end, iv, short, err := jsonNumberEnd(b, 0, true)
 		// The reference: the number, with a fraction or exponent suffix
 		// that is complete; "." or "e" without digits is invalid.
 		wantEnd := len(num)
