@@ -49,8 +49,8 @@ const (
 // reader, decoder and accumulator together on one core, for the README's
 // group-by (lines: a LIKE count), from `go test -bench Pipeline
 // -benchtime 20x ./internal/query` on the 2-core AMD EPYC development
-// machine (2026-11-29): PipelineCSV 362-378 MB/s, PipelineJSONL 340-344
-// MB/s, PipelineLines 685-713 MB/s. They rarely matter: S3's
+// machine (2026-11-29): PipelineCSV 362-378 MB/s, PipelineJSONL 690-719
+// MB/s (since the single-pass JSON scanner), PipelineLines 685-713 MB/s. They rarely matter: S3's
 // per-connection rate is lower at every memory size Lambda offers below 6
 // vCPUs. Refresh: rerun that command (or scripts/bench for end-to-end
 // wall time) and update these numbers.
@@ -61,7 +61,7 @@ func ScanBytesPerSecPerVCPU(format string) (float64, bool) {
 	case "lines":
 		return 700e6, true
 	case "jsonl":
-		return 340e6, true
+		return 700e6, true
 	}
 	return 0, false
 }
