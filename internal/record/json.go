@@ -149,42 +149,11 @@ func jsonRecordError(off int64, err error) error {
 // and returns the index just past its '}'. A value error is kept in
 // js.valErr and the scan goes on: a syntax error later wins over it.
 func (d *Decoder) jsonObject(b []byte, i, n, depth int) (int, error) {
-	js := &d.js
 	if i = jsonSkipWS(b, i+1); i < len(b) && b[i] == '}' {
 		return i + 1, nil
 	}
 	for pos := 0; ; pos++ {
-		var k, vs int
-		if n == 0 && pos < len(js.shape) && js.shape[pos].match(b, i) {
-			sk := &js.shape[pos]
-			k, vs = sk.kid, i+len(sk.lit)
-			if sk.slot != jsonSlotComplex && vs < len(b) {
-				if ve, ok, err := d.jsonFast(b, vs, k, sk.slot); ok {
-					if err != nil {
-						return 0, err
-					}
-					if ve < len(b) && b[ve] == ',' && ve+1 < len(b) && b[ve+1] == '"' {
-						i = ve + 1
-						continue
-					}
-					if i = jsonSkipWS(b, ve); i < len(b) && b[i] == ',' {
-						i = jsonSkipWS(b, i+1)
-						continue
-					}
-					if i < len(b) && b[i] == '}' {
-						return i + 1, nil
-					}
-					return 0, jsonBad(b, i, "',' or '}'")
-				}
-			}
-			vs = jsonValueStart(b, vs)
-		} else {
-			var err error
-			if k, vs, err = js.member(b, i, n, pos); err != nil {
-				return 0, err
-			}
-		}
-		ve, err := d.jsonMember(b, vs, k, depth)
+		ve, err := d.jsonNextMember(b, i, n, pos, depth)
 		if err != nil {
 			return 0, err
 		}
@@ -201,6 +170,29 @@ func (d *Decoder) jsonObject(b []byte, i, n, depth int) (int, error) {
 		}
 		return 0, jsonBad(b, i, "',' or '}'")
 	}
+}
+
+// jsonNextMember reads the member at b[i], the pos-th of an object of node
+// n at nesting depth depth, and returns the index just past its value. A
+// top-level key in the same place as in the records before, naming no
+// column or one plain column, takes jsonFast.
+func (d *Decoder) jsonNextMember(b []byte, i, n, pos, depth int) (int, error) {
+	js := &d.js
+	if n == 0 && pos < len(js.shape) && js.shape[pos].match(b, i) {
+		sk := &js.shape[pos]
+		vs := i + len(sk.lit)
+		if sk.slot != jsonSlotComplex && vs < len(b) {
+			if ve, ok, err := d.jsonFast(b, vs, sk.kid, sk.slot); ok {
+				return ve, err
+			}
+		}
+		return d.jsonMember(b, jsonValueStart(b, vs), sk.kid, depth)
+	}
+	k, vs, err := js.member(b, i, n, pos)
+	if err != nil {
+		return 0, err
+	}
+	return d.jsonMember(b, vs, k, depth)
 }
 
 // jsonFast handles a string or number value at b[vs] of a top-level
