@@ -50,7 +50,8 @@ func renderTable(w io.Writer, t events.ResultTable) error {
 	return tw.Flush()
 }
 
-// renderJSON writes an array of objects; numbers and booleans keep their type.
+// renderJSON writes an array of objects, one per row, members in SELECT
+// order (see uniqueNames); numbers and booleans keep their type.
 func renderJSON(w io.Writer, t events.ResultTable) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
@@ -69,19 +70,70 @@ func renderPartialJSON(w io.Writer, s events.JobSucceeded) error {
 	return enc.Encode(struct {
 		Partial      bool                 `json:"partial"`
 		FailedRanges []events.FailedRange `json:"failedRanges"`
-		Rows         []map[string]any     `json:"rows"`
+		Rows         []jsonRow            `json:"rows"`
 	}{true, s.FailedRanges, jsonRows(s.Result)})
 }
 
-// jsonRows is t as one object per row, keyed by column name.
-func jsonRows(t events.ResultTable) []map[string]any {
-	out := make([]map[string]any, 0, len(t.Rows))
+// jsonRows is t as one object per row whose members follow the SELECT
+// order, named by uniqueNames(t.Columns).
+func jsonRows(t events.ResultTable) []jsonRow {
+	names := uniqueNames(t.Columns)
+	out := make([]jsonRow, 0, len(t.Rows))
 	for i, row := range t.Rows {
-		obj := make(map[string]any, len(row))
+		r := jsonRow{names: names, vals: make([]any, len(row))}
 		for j, c := range row {
-			obj[t.Columns[j]] = jsonCell(t, i, j, c)
+			r.vals[j] = jsonCell(t, i, j, c)
 		}
-		out = append(out, obj)
+		out = append(out, r)
+	}
+	return out
+}
+
+// jsonRow is one result row as a JSON object; its members keep the order
+// of names (a Go map would sort them).
+type jsonRow struct {
+	names []string
+	vals  []any
+}
+
+func (r jsonRow) MarshalJSON() ([]byte, error) {
+	b := []byte{'{'}
+	for i, name := range r.names {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		k, err := json.Marshal(name)
+		if err != nil {
+			return nil, err
+		}
+		v, err := json.Marshal(r.vals[i])
+		if err != nil {
+			return nil, fmt.Errorf("column %s: %w", name, err)
+		}
+		b = append(append(append(b, k...), ':'), v...)
+	}
+	return append(b, '}'), nil
+}
+
+// uniqueNames returns cols with each repeated name after its first made
+// unique as DuckDB does: NAME_1, NAME_2, ... skipping names already taken,
+// so that no column of a JSON object is lost.
+func uniqueNames(cols []string) []string {
+	taken := make(map[string]bool, len(cols))
+	for _, c := range cols {
+		taken[c] = true
+	}
+	seen := make(map[string]bool, len(cols))
+	out := make([]string, len(cols))
+	for i, c := range cols {
+		out[i] = c
+		if seen[c] {
+			for n := 1; taken[out[i]]; n++ {
+				out[i] = c + "_" + strconv.Itoa(n)
+			}
+			taken[out[i]] = true
+		}
+		seen[c] = true
 	}
 	return out
 }
