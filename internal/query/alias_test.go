@@ -153,6 +153,30 @@ func TestArithmeticOnAnOverflowedSum(t *testing.T) {
 	}
 }
 
+// TestIntegerPastInt64SaysSo: every place that needs a number and gets
+// the digits of an integer past int64 (from the data, or an overflowed
+// sum) says that, not "is not a number"; other text still is not a number.
+func TestIntegerPastInt64SaysSo(t *testing.T) {
+	const big = "9223372036854775808"
+	exprs := []string{"sum(v)", "avg(v)", "v + 1", "-v", "abs(v)", "round(v)", "CAST(v AS SIGNED)", "substring('ab', v)"}
+	for _, x := range exprs {
+		for _, c := range []struct{ v, reason string }{{big, "is an integer past int64"}, {"-" + big + "0", "is an integer past int64"}, {"12x", "is not a number"}} {
+			_, err := runCSV(t, "SELECT "+x+" FROM s3object", []string{"v"}, c.v)
+			var ve *ValueError
+			if !errors.As(err, &ve) || !strings.HasPrefix(ve.Reason, c.reason) {
+				t.Errorf("%s over %q: got %v, want a ValueError %q", x, c.v, err, c.reason)
+			}
+		}
+	}
+	for _, x := range []string{"-sum(v)", "abs(sum(v))"} {
+		_, err := runCSV(t, "SELECT "+x+" FROM s3object", []string{"v"}, "9223372036854775807", "1")
+		var ve *ValueError
+		if !errors.As(err, &ve) || !strings.HasPrefix(ve.Reason, "is an integer past int64") {
+			t.Errorf("%s over an overflowed sum: got %v", x, err)
+		}
+	}
+}
+
 // TestOrderByOverflowedSums: sums past int64 (kept exact as Text) order as
 // the numbers they are, next to ordinary sums, and HAVING compares them.
 func TestOrderByOverflowedSums(t *testing.T) {

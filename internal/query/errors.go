@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/batonrun/baton/aggregate"
+	"github.com/batonrun/baton/internal/value"
 )
 
 // Limit errors, re-exported from package aggregate so callers can test with
@@ -110,4 +111,14 @@ func (e *ValueError) Error() string {
 		return fmt.Sprintf("%s: value %s", e.Expr, e.Reason)
 	}
 	return fmt.Sprintf("%s: value at byte offset %d %s", e.Expr, e.OffsetBytes, e.Reason)
+}
+
+// notNumberReason is a ValueError's Reason for v, a value that had to be a
+// number: an integer past int64 (the text of a sum that overflowed, or such
+// digits in the data) is named as such, since it looks like a number.
+func notNumberReason(v value.Value) string {
+	if v.Kind == value.Text && value.IsBigInteger(v.S) {
+		return "is an integer past int64, which arithmetic would round (with an exponent, e.g. 9.3e18, it reads as a float)"
+	}
+	return "is not a number"
 }

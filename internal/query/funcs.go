@@ -42,7 +42,7 @@ func (n *castNode) eval(e *env) (value.Value, error) {
 	}
 	x, ok := numeric(v)
 	if !ok {
-		return value.NullValue, valueErr(n, e, "is not a number")
+		return value.NullValue, valueErr(n, e, notNumberReason(v))
 	}
 	if n.to == castFloat {
 		return value.FromFloat(x.Float64()), nil
@@ -176,7 +176,7 @@ func fnSubstring(n *funcNode, e *env, a *[3]value.Value) (value.Value, error) {
 func intArg(n *funcNode, e *env, v value.Value) (int64, error) {
 	x, ok := numeric(v)
 	if !ok {
-		return 0, valueErr(n, e, "is not a number")
+		return 0, valueErr(n, e, notNumberReason(v))
 	}
 	if x.Kind == value.Int {
 		return x.I, nil
@@ -198,7 +198,7 @@ func fnAbs(n *funcNode, e *env, a *[3]value.Value) (value.Value, error) {
 	x, ok := numeric(a[0])
 	switch {
 	case !ok:
-		return value.NullValue, valueErr(n, e, "is not a number")
+		return value.NullValue, valueErr(n, e, notNumberReason(a[0]))
 	case x.Kind == value.Float:
 		return value.FromFloat(math.Abs(x.F)), nil
 	case x.I == math.MinInt64:
@@ -214,7 +214,7 @@ func fnAbs(n *funcNode, e *env, a *[3]value.Value) (value.Value, error) {
 func fnRound(n *funcNode, e *env, a *[3]value.Value) (value.Value, error) {
 	x, ok := numeric(a[0])
 	if !ok {
-		return value.NullValue, valueErr(n, e, "is not a number")
+		return value.NullValue, valueErr(n, e, notNumberReason(a[0]))
 	}
 	var d int64
 	if len(n.args) == 2 {

@@ -101,7 +101,7 @@ func (a *Accumulator) parseNumber(i int, e *env, s string) error {
 }
 
 func (a *Accumulator) notNumber(i int, e *env, v value.Value) error {
-	return &ValueError{Expr: a.p.aggs[i].text, OffsetBytes: e.off, Reason: "is not a number", Value: strings.Clone(v.String())}
+	return &ValueError{Expr: a.p.aggs[i].text, OffsetBytes: e.off, Reason: notNumberReason(v), Value: strings.Clone(v.String())}
 }
 
 // groupOf returns the record's group index, adding a group for a new key.

@@ -37,11 +37,7 @@ func (n *arithNode) eval(e *env) (value.Value, error) {
 		if okL {
 			bad = r
 		}
-		reason := "is not a number"
-		if bad.Kind == value.Text && value.IsBigInteger(bad.S) {
-			reason = "is an integer past int64 (a sum that overflowed?); arithmetic on it would lose digits"
-		}
-		err := valueErr(n, e, reason)
+		err := valueErr(n, e, notNumberReason(bad))
 		err.Value = strings.Clone(bad.String())
 		return value.NullValue, err
 	}
@@ -140,7 +136,7 @@ func (n *negNode) eval(e *env) (value.Value, error) {
 	x, ok := numeric(v)
 	switch {
 	case !ok:
-		return value.NullValue, valueErr(n, e, "is not a number")
+		return value.NullValue, valueErr(n, e, notNumberReason(v))
 	case x.Kind == value.Float:
 		return value.FromFloat(-x.F), nil
 	case x.I == math.MinInt64:

@@ -100,7 +100,7 @@ func jsonNumber(raw string) (value.Value, error) {
 		i, err := strconv.ParseInt(raw, 10, 64)
 		if err != nil {
 			// As a float it would lose digits: never a silently wrong number.
-			return value.NullValue, errors.New("integer out of the int64 range; write it as a string or with an exponent")
+			return value.NullValue, errors.New("integer out of the int64 range (with an exponent, e.g. 9.3e18, it reads as a float)")
 		}
 		return value.FromInt(i), nil
 	}
