@@ -293,10 +293,11 @@ func (js *jsonState) member(b []byte, i, n, pos int) (kid, value int, err error)
 	if end, err = jsonColon(b, end); err != nil {
 		return -1, 0, err
 	}
-	if n == 0 {
-		js.remember(pos, b[i:end], kid, js.plainSlot(kid))
+	value = jsonValueStart(b, end)
+	if n == 0 { // remembered through the whitespace after ':' too (Python writes "key": value)
+		js.remember(pos, b[i:value], kid, js.plainSlot(kid))
 	}
-	return kid, jsonValueStart(b, end), nil
+	return kid, value, nil
 }
 
 // childNamed returns the child of node n that the key literal lit (quotes

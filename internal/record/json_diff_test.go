@@ -225,10 +225,14 @@ func (g jsonGen) shapeLine(keys []string) []byte {
 		keys[g.r.IntN(len(keys))] = []string{`"a"`, `"ab"`, `"o"`, `"n"`, `"b"`}[g.r.IntN(5)]
 	}
 	members := make([]string, len(keys))
-	for i, k := range keys {
-		members[i] = k + ":" + g.value(1)
+	sep, colon := ",", ":"
+	if g.r.IntN(3) == 0 { // Python's json.dumps separators, or other whitespace
+		sep, colon = ", ", ": "+g.ws()
 	}
-	return []byte("{" + strings.Join(members, ",") + "}")
+	for i, k := range keys {
+		members[i] = k + colon + g.value(1)
+	}
+	return []byte("{" + strings.Join(members, sep) + "}")
 }
 
 // TestDecodeJSONShapeChanges runs the reference comparison over records

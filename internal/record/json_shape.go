@@ -5,13 +5,14 @@ import (
 	"encoding/binary"
 )
 
-// jsonShapeKey remembers the key literal, and the bytes up to its ':',
-// last seen at one member position of the top-level object. The records
+// jsonShapeKey remembers the key literal, and the bytes after it through
+// the ':' and any whitespace after that, last seen at one member position
+// of the top-level object. The records
 // of one file mostly share their keys and their order, and bytes equal to
 // a literal already validated name the same child, so a record of the
 // same shape costs one comparison per key and its colon.
 type jsonShapeKey struct {
-	lit  []byte    // the key's literal, quotes included, through the ':'
+	lit  []byte    // the key's literal, quotes included, to its value
 	word [2]uint64 // lit's first 16 bytes, little-endian, zero-padded
 	mask [2]uint64 // which bytes of word belong to lit
 	kid  int       // the child of nodes[0] the key names, or -1
@@ -48,7 +49,8 @@ func (s *jsonShapeKey) match(b []byte, i int) bool {
 	return bytes.HasPrefix(b[i:], s.lit)
 }
 
-// remember records lit (a validated key literal through its ':') naming
+// remember records lit (a validated key literal through its ':' and the
+// whitespace after it) naming
 // kid as the key at member position pos.
 func (js *jsonState) remember(pos int, lit []byte, kid, slot int) {
 	if pos > len(js.shape) || pos >= jsonShapeMax {
