@@ -6,9 +6,9 @@ import (
 )
 
 // The functions in this file, json_number.go and json_nested.go validate
-// JSON text by RFC 8259's grammar while they find where a string, a number, a literal or a nested value
-// ends: one pass over the bytes, no recursion, nothing allocated unless
-// the text is invalid. As in encoding/json, bytes of strings are not
+// JSON text by RFC 8259's grammar while they find where a string, a
+// number, a literal or a nested value ends: one pass over the bytes, no
+// recursion, nothing allocated unless the text is invalid. As in encoding/json, bytes of strings are not
 // checked for UTF-8 here (decodeJSON checks the values it reads), and
 // nesting deeper than MaxJSONDepth is an error.
 //
