@@ -58,15 +58,11 @@ func readLog(ctx context.Context, l Ledger, jobID string, attempt int) (jobLog, 
 	if log.finished() < log.started.RangeCount {
 		return log, nil
 	}
-	plans, err := l.List(ctx, jobID, joblog.PrefixPlan)
+	plans, err := joblog.ListAs[events.RangePlanned](ctx, l, jobID, joblog.PrefixPlan, "the plan")
 	if err != nil {
-		return log, fmt.Errorf("job %s: listing the plan: %w", jobID, err)
+		return log, err
 	}
-	for _, e := range plans {
-		var rp events.RangePlanned
-		if err := joblog.Decode(e, &rp); err != nil {
-			return log, err
-		}
+	for _, rp := range plans {
 		log.ranges[rp.Range.Index] = rp.Range
 	}
 	for a := 0; a <= attempt; a++ {
@@ -86,15 +82,12 @@ func readLog(ctx context.Context, l Ledger, jobID string, attempt int) (jobLog, 
 
 // readDone adds the ranges attempt a completed that no earlier attempt did.
 func readDone(ctx context.Context, l Ledger, log *jobLog, a int) error {
-	dones, err := l.List(ctx, log.started.JobID, joblog.Keys{Attempt: a}.PrefixDone())
+	dones, err := joblog.ListAs[events.RangeCompleted](ctx, l, log.started.JobID,
+		joblog.Keys{Attempt: a}.PrefixDone(), fmt.Sprintf("completed ranges of attempt %d", a))
 	if err != nil {
-		return fmt.Errorf("job %s: listing completed ranges of attempt %d: %w", log.started.JobID, a, err)
+		return err
 	}
-	for _, e := range dones {
-		var rc events.RangeCompleted
-		if err := joblog.Decode(e, &rc); err != nil {
-			return err
-		}
+	for _, rc := range dones {
 		if _, ok := log.done[rc.RangeIndex]; !ok {
 			log.done[rc.RangeIndex], log.owner[rc.RangeIndex] = rc, a
 		}
@@ -104,15 +97,12 @@ func readDone(ctx context.Context, l Ledger, log *jobLog, a int) error {
 
 // readCkpts adds attempt a's checkpoints of the done ranges it owns.
 func readCkpts(ctx context.Context, l Ledger, log *jobLog, a int) error {
-	cks, err := l.List(ctx, log.started.JobID, joblog.Keys{Attempt: a}.PrefixCkpt())
+	cks, err := joblog.ListAs[events.CheckpointCommitted](ctx, l, log.started.JobID,
+		joblog.Keys{Attempt: a}.PrefixCkpt(), fmt.Sprintf("checkpoints of attempt %d", a))
 	if err != nil {
-		return fmt.Errorf("job %s: listing checkpoints of attempt %d: %w", log.started.JobID, a, err)
+		return err
 	}
-	for _, e := range cks {
-		var c events.CheckpointCommitted
-		if err := joblog.Decode(e, &c); err != nil {
-			return err
-		}
+	for _, c := range cks {
 		if owner, done := log.owner[c.RangeIndex]; done && owner == a {
 			log.ckpts = append(log.ckpts, c)
 		}
@@ -122,15 +112,11 @@ func readCkpts(ctx context.Context, l Ledger, log *jobLog, a int) error {
 
 // readFailed reads the attempt's RangeFailed entries of the ranges that are not done.
 func readFailed(ctx context.Context, l Ledger, log *jobLog, k joblog.Keys) error {
-	fails, err := l.List(ctx, log.started.JobID, k.PrefixFailed())
+	fails, err := joblog.ListAs[events.RangeFailed](ctx, l, log.started.JobID, k.PrefixFailed(), "failed ranges")
 	if err != nil {
-		return fmt.Errorf("job %s: listing failed ranges: %w", log.started.JobID, err)
+		return err
 	}
-	for _, e := range fails {
-		var rf events.RangeFailed
-		if err := joblog.Decode(e, &rf); err != nil {
-			return err
-		}
+	for _, rf := range fails {
 		if _, done := log.done[rf.RangeIndex]; !done {
 			log.failed[rf.RangeIndex] = rf
 		}

@@ -148,6 +148,28 @@ type Lister interface {
 	List(ctx context.Context, jobID, keyPrefix string) ([]ledger.Entry, error)
 }
 
+// ListAs lists jobID's entries under prefix, in l's order (append order for
+// the ledgers here), and decodes
+// each as a T (a detail such as events.RangeCompleted). Errors: l's,
+// wrapped with what the entries are (e.g. "checkpoints of attempt 2"), and
+// Decode's for an entry of another detail-type or a malformed one.
+func ListAs[T any, P interface {
+	*T
+	events.Detail
+}](ctx context.Context, l Lister, jobID, prefix, what string) ([]T, error) {
+	es, err := l.List(ctx, jobID, prefix)
+	if err != nil {
+		return nil, fmt.Errorf("job %s: listing %s: %w", jobID, what, err)
+	}
+	out := make([]T, len(es))
+	for i, e := range es {
+		if err := Decode(e, P(&out[i])); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
 // Ended reports whether this attempt has its terminal entry.
 func (k Keys) Ended(ctx context.Context, l Getter, jobID string) (bool, error) {
 	_, err := l.Get(ctx, jobID, k.Terminal())

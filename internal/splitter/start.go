@@ -160,17 +160,13 @@ func (s *Splitter) republish(ctx context.Context, js events.JobStarted) error {
 	if js.RangeCount == 0 {
 		return s.finishEmpty(ctx, js.JobID)
 	}
-	plans, err := s.ledger.List(ctx, js.JobID, joblog.PrefixPlan)
+	plans, err := joblog.ListAs[events.RangePlanned](ctx, s.ledger, js.JobID, joblog.PrefixPlan, "the plan")
 	if err != nil {
-		return fmt.Errorf("job %s: reading plan: %w", js.JobID, err)
+		return err
 	}
-	ranges := make([]events.Range, 0, len(plans))
-	for _, e := range plans {
-		var rp events.RangePlanned
-		if err := joblog.Decode(e, &rp); err != nil {
-			return err
-		}
-		ranges = append(ranges, rp.Range)
+	ranges := make([]events.Range, len(plans))
+	for i, rp := range plans {
+		ranges[i] = rp.Range
 	}
 	return s.publishAssignments(ctx, js.JobID, js.Spec, ranges)
 }
