@@ -16,11 +16,11 @@ type jsonShapeKey struct {
 	word [2]uint64 // lit's first 16 bytes, little-endian, zero-padded
 	mask [2]uint64 // which bytes of word belong to lit
 	kid  int       // the child of nodes[0] the key names, or -1
-	slot int       // kid's one column slot, or jsonSlotComplex (see plainSlot)
+	slot int       // js.plainSlot(kid)
 }
 
-// jsonSlotComplex marks a key whose node has no column, several columns,
-// or columns below it: its values take the general path.
+// jsonSlotComplex marks a key whose node has no column of its own,
+// several, or columns below it: its values are set through jsonSet.
 const jsonSlotComplex = -2
 
 // plainSlot returns kid's column slot when kid is a plain column (one

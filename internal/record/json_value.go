@@ -30,32 +30,6 @@ func (d *Decoder) jsonValue(raw []byte, escaped bool) (value.Value, error) {
 	return jsonNumber(alias(raw))
 }
 
-// jsonValueInto is jsonValue storing into *dst. A string without escapes
-// and a short integer, the common values, are written in place: returning
-// a 40-byte Value through two calls and copying it cost more than decoding
-// it.
-func (d *Decoder) jsonValueInto(dst *value.Value, raw []byte, escaped bool) error {
-	switch c := raw[0]; {
-	case c == '"' && !escaped:
-		body := raw[1 : len(raw)-1]
-		if !validText(body) {
-			return errNotUTF8
-		}
-		*dst = value.Value{Kind: value.Text, S: alias(body)}
-		return nil
-	case c == '-' || c >= '0' && c <= '9':
-		if i, ok := value.ParseShortInt(alias(raw)); ok {
-			*dst = value.Value{Kind: value.Int, I: i}
-			return nil
-		}
-	}
-	v, err := d.jsonValue(raw, escaped)
-	if err == nil {
-		*dst = v
-	}
-	return err
-}
-
 // jsonString returns the Text of the JSON string literal raw (quotes
 // included), aliasing raw unless it holds escapes.
 func jsonString(raw []byte, escaped bool) (value.Value, error) {
