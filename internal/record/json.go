@@ -88,8 +88,8 @@ func (d *Decoder) decodeJSON(rec []byte, off int64) error {
 	js.compact.Reset()
 	js.valErr = nil
 	end, err := d.jsonObject(rec, i, 0, 1)
-	if err == nil && jsonSkipWS(rec, end) < len(rec) {
-		err = jsonBad(rec, jsonSkipWS(rec, end), "the end of the record after the object")
+	if err == nil {
+		err = jsonRest(rec, end, "the end of the record after the object")
 	}
 	if err == nil {
 		err = js.valErr
@@ -126,10 +126,19 @@ func jsonTextError(rec, stack []byte) ([]byte, error) {
 	} else {
 		end, _, err = jsonScalarEnd(rec, i)
 	}
-	if j := jsonSkipWS(rec, end); err == nil && j < len(rec) {
-		err = jsonBad(rec, j, "the end of the record")
+	if err == nil {
+		err = jsonRest(rec, end, "the end of the record")
 	}
 	return stack, err
+}
+
+// jsonRest checks that only whitespace follows the value that ended at
+// rec[end]; want names what the record should have there.
+func jsonRest(rec []byte, end int, want string) error {
+	if j := jsonSkipWS(rec, end); j < len(rec) {
+		return jsonBad(rec, j, want)
+	}
+	return nil
 }
 
 var errJSONNotObject = errors.New("JSON value is not an object")
