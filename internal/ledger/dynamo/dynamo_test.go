@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"strings"
 	"sync"
 	"testing"
@@ -95,6 +96,7 @@ func conformance(t *testing.T, o dynamo.Options, goroutines int) {
 	f := ledgertest.Features{
 		Persistent: true,
 		Goroutines: goroutines,
+		Retryable:  func(err error) bool { return errors.Is(err, dynamo.ErrRetryable) },
 		Reopen: func(t *testing.T, old ledgertest.Ledger) ledgertest.Ledger {
 			table := old.(*dynamo.Ledger).Table()
 			if err := old.Close(); err != nil {

@@ -19,7 +19,7 @@ func testConcurrentSameKey(t *testing.T, f Features, newLedger func(*testing.T) 
 	for g := range f.Goroutines {
 		wg.Go(func() {
 			e := entry(key, g)
-			errs[g] = l.Append(ctx, "j1", e, entry(fmt.Sprintf("side/%02d", g), g))
+			errs[g] = appendRetrying(ctx, f, l, "j1", e, entry(fmt.Sprintf("side/%02d", g), g))
 		})
 	}
 	wg.Wait()
@@ -57,7 +57,7 @@ func testConcurrentDistinct(t *testing.T, f Features, newLedger func(*testing.T)
 			for i := range perG {
 				e := entry(fmt.Sprintf("g%02d/%03d", g, i), i)
 				e.Detail = json.RawMessage(fmt.Sprintf(`{"g":%d,"i":%d}`, g, i))
-				if err := l.Append(ctx, "j1", e); err != nil {
+				if err := appendRetrying(ctx, f, l, "j1", e); err != nil {
 					errs[g] = err
 					return
 				}
@@ -113,4 +113,17 @@ func testReopen(t *testing.T, f Features, newLedger func(*testing.T) Ledger) {
 	if c, _ := l.Get(ctx, "j1", "c"); c.Seq <= got[1].Seq {
 		t.Errorf("seq after reopen = %d, want > %d", c.Seq, got[1].Seq)
 	}
+}
+
+// appendRetries bounds the retries of an Append that failed retryably.
+const appendRetries = 10
+
+// appendRetrying is l.Append, tried again while it fails with an error
+// f.Retryable accepts (nothing was written), up to appendRetries times.
+func appendRetrying(ctx context.Context, f Features, l Ledger, jobID string, es ...ledger.Entry) error {
+	err := l.Append(ctx, jobID, es...)
+	for try := 0; err != nil && f.Retryable != nil && f.Retryable(err) && try < appendRetries; try++ {
+		err = l.Append(ctx, jobID, es...)
+	}
+	return err
 }

@@ -31,6 +31,11 @@ type Features struct {
 	Reopen func(t *testing.T, old Ledger) Ledger
 	// Goroutines is how many goroutines the race tests use; 0 means 16.
 	Goroutines int
+	// Retryable, when set, reports an Append error that the adapter
+	// documents as "nothing written, try again" (DynamoDB's counter race
+	// lost too often under load). The race tests retry such an Append, as
+	// a caller does, up to appendRetries times; every other error counts.
+	Retryable func(error) bool
 }
 
 // Run checks an adapter. newLedger returns a fresh, empty ledger and
